@@ -1,0 +1,29 @@
+import { DestroyEnvironment, ProvisionEnvironment } from './environments/environment.commands';
+import { EnvironmentCreated, EnvironmentDeleted, EnvironmentFailed } from './environments/environment.events';
+import type { MessageDefinition } from './envelope/message-definition';
+import { LogLines } from './logs/log-lines';
+import { PipelineRunFinished, PipelineRunQueued, PipelineRunStarted } from './pipeline-runs/pipeline-run.events';
+import { TaskRunFinished, TaskRunStarted } from './task-runs/task-run.events';
+import { VersionAllocated } from './versions/version.events';
+
+/** Every message type we know, by CloudEvents type. Consumers use it to pick the schema of what they read. */
+export const allMessageDefinitions: readonly MessageDefinition[] = [
+  PipelineRunQueued,
+  PipelineRunStarted,
+  PipelineRunFinished,
+  TaskRunStarted,
+  TaskRunFinished,
+  EnvironmentCreated,
+  EnvironmentDeleted,
+  EnvironmentFailed,
+  VersionAllocated,
+  ProvisionEnvironment,
+  DestroyEnvironment,
+  LogLines,
+] as MessageDefinition[];
+
+const byType = new Map(allMessageDefinitions.map((d) => [d.type, d]));
+
+export function messageDefinitionFor(type: string): MessageDefinition | undefined {
+  return byType.get(type);
+}

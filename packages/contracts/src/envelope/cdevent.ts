@@ -45,7 +45,7 @@ export function newCDEvent<T extends string, Subject, Custom>(
 ) {
   return {
     context: {
-      specversion: CDEVENTS_SPEC_VERSION,
+      specversion: CDEVENTS_SPEC_VERSION as typeof CDEVENTS_SPEC_VERSION,
       id: randomUUID(),
       source,
       type,

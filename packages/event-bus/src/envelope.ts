@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import {
+  CLOUD_EVENTS_SPEC_VERSION,
+  JSON_CONTENT_TYPE,
+  ContractViolation,
+  fromCloudEventHeaders,
+  toCloudEventHeaders,
+  type CloudEventAttributes,
+} from '@pipewright/contracts';
+import type { IHeaders, Message } from 'kafkajs';
+
+/** A message as it travels: CloudEvents attributes + JSON data. */
+export interface Envelope {
+  attributes: CloudEventAttributes;
+  data: unknown;
+}
+
+export function newAttributes(fields: {
+  id?: string;
+  source: string;
+  type: string;
+  subject?: string | undefined;
+  partitionkey: string;
+  time?: string;
+  traceparent?: string | undefined;
+  tracestate?: string | undefined;
+}): CloudEventAttributes {
+  return {
+    specversion: CLOUD_EVENTS_SPEC_VERSION,
+    contentType: JSON_CONTENT_TYPE,
+    id: fields.id ?? randomUUID(),
+    time: fields.time ?? new Date().toISOString(),
+    source: fields.source,
+    type: fields.type,
+    partitionkey: fields.partitionkey,
+    ...(fields.subject ? { subject: fields.subject } : {}),
+    ...(fields.traceparent ? { traceparent: fields.traceparent } : {}),
+    ...(fields.tracestate ? { tracestate: fields.tracestate } : {}),
+  };
+}
+
+/** Binary mode: attributes in headers, data as the JSON value, keyed by the partition key. */
+export function toKafkaMessage(envelope: Envelope): Message {
+  return {
+    key: envelope.attributes.partitionkey,
+    value: JSON.stringify(envelope.data),
+    headers: toCloudEventHeaders(envelope.attributes),
+  };
+}
+
+/** Reads a Kafka message back; a message that is not a CloudEvent with a JSON value is a ContractViolation. */
+export function fromKafkaMessage(message: { headers?: IHeaders | undefined; value: Buffer | null }): Envelope {
+  const attributes = fromCloudEventHeaders(message.headers ?? {});
+  if (message.value === null) throw new ContractViolation(attributes.type, [{ path: '', message: 'empty value' }]);
+  try {
+    return { attributes, data: JSON.parse(message.value.toString('utf8')) as unknown };
+  } catch (error) {
+    throw new ContractViolation(attributes.type, [
+      { path: '', message: `value is not JSON: ${(error as Error).message}` },
+    ]);
+  }
+}

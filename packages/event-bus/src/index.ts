@@ -1,0 +1,23 @@
+export { EventBus, type EventBusOptions } from './event-bus';
+export { type Envelope, fromKafkaMessage, toKafkaMessage } from './envelope';
+export { type BusLogger, silentLogger } from './logger';
+export { OutboxMessage } from './outbox/outbox-message.entity';
+export { OutboxWriter } from './outbox/outbox-writer';
+export { OutboxRelay, type OutboxRelayOptions } from './outbox/outbox-relay';
+export { ProcessedMessage } from './consumer/processed-message.entity';
+export {
+  EventConsumer,
+  DeadLetterHeaders,
+  type EventConsumerOptions,
+  type MessageContext,
+  type MessageHandler,
+} from './consumer/event-consumer';
+export { PermanentFailure } from './consumer/permanent-failure';
+export { EventTap, type TappedMessage } from './tap/event-tap';
+export { EventBusTables1763800000000 } from './migrations/event-bus-tables.migration';
+
+import { ProcessedMessage } from './consumer/processed-message.entity';
+import { OutboxMessage } from './outbox/outbox-message.entity';
+/** Entities every service adds to its DataSource. */
+export const eventBusEntities = [OutboxMessage, ProcessedMessage];
+export { EventBusModule, type EventBusModuleOptions } from './nest/event-bus.module';

@@ -1,0 +1,71 @@
+import {
+  Inject,
+  Injectable,
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { EventBus, type EventBusOptions } from '../event-bus';
+import { OutboxRelay } from '../outbox/outbox-relay';
+import { OutboxWriter } from '../outbox/outbox-writer';
+
+export interface EventBusModuleOptions extends EventBusOptions {
+  /** Logical topics this service publishes to or consumes: created (with their .dlq) at start. */
+  topics: readonly string[];
+  /** Run the outbox relay in this process (default true). */
+  relay?: boolean;
+}
+
+const OPTIONS = Symbol('EventBusModuleOptions');
+
+/** Connects the bus before consumers start and runs the outbox relay for the app's lifetime. */
+@Injectable()
+class EventBusLifecycle implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+  private relay?: OutboxRelay;
+
+  constructor(
+    private readonly bus: EventBus,
+    private readonly dataSource: DataSource,
+    @Inject(OPTIONS) private readonly options: EventBusModuleOptions,
+  ) {}
+
+  async onModuleInit() {
+    await this.bus.connect();
+    await this.bus.ensureTopics(this.options.topics);
+  }
+
+  async onApplicationBootstrap() {
+    if (this.options.relay === false) return;
+    this.relay = new OutboxRelay({ dataSource: this.dataSource, bus: this.bus, pollIntervalMs: 200 });
+    await this.relay.start();
+  }
+
+  async onApplicationShutdown() {
+    await this.relay?.stop();
+    await this.bus.disconnect();
+  }
+}
+
+/**
+ * Provides `EventBus` (for consumers and health checks) and `OutboxWriter` (to publish
+ * inside a transaction). Needs TypeORM's DataSource in the app (TypeOrmModule.forRoot).
+ */
+@Module({})
+export class EventBusModule {
+  static forRoot(options: EventBusModuleOptions): DynamicModule {
+    return {
+      module: EventBusModule,
+      global: true,
+      providers: [
+        { provide: OPTIONS, useValue: options },
+        { provide: EventBus, useFactory: () => new EventBus(options) },
+        { provide: OutboxWriter, useFactory: (bus: EventBus) => new OutboxWriter(bus.source), inject: [EventBus] },
+        EventBusLifecycle,
+      ],
+      exports: [EventBus, OutboxWriter],
+    };
+  }
+}

@@ -1,4 +1,5 @@
 import { parseMessage, sourceOf, type MessageData, type MessageDefinition } from '@pipewright/contracts';
+import { currentTraceHeaders } from '@pipewright/telemetry';
 import { Kafka, logLevel, type Admin, type IHeaders, type Producer } from 'kafkajs';
 import { newAttributes, toKafkaMessage } from './envelope';
 import { silentLogger, type BusLogger } from './logger';
@@ -111,12 +112,15 @@ export class EventBus {
     extra: { traceparent?: string } = {},
   ): Promise<string> {
     const valid = parseMessage(definition, data);
+    // Joins the active trace unless told otherwise, so log lines belong to their task's span.
+    const trace = extra.traceparent ? { traceparent: extra.traceparent } : currentTraceHeaders();
     const attributes = newAttributes({
       source: this.source,
       type: definition.type,
       subject: definition.subject(valid),
       partitionkey: definition.key(valid),
-      traceparent: extra.traceparent,
+      traceparent: trace?.traceparent,
+      tracestate: trace?.tracestate,
     });
     await this.requireProducer().send({
       topic: this.topic(definition.topic),

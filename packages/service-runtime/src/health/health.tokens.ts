@@ -1,0 +1,2 @@
+export const HEALTH_CHECKS = Symbol('HEALTH_CHECKS');
+export const HEALTH_CHECK_TIMEOUT_MS = Symbol('HEALTH_CHECK_TIMEOUT_MS');

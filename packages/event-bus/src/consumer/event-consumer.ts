@@ -18,6 +18,8 @@ export interface MessageContext {
   /** The transaction the message's effect must be written in (and any outbox rows it causes). */
   manager: EntityManager;
   attributes: CloudEventAttributes;
+  /** Tells Kafka the consumer is alive: call it during long work (>10 s) so the group does not rebalance. */
+  heartbeat: () => Promise<void>;
 }
 
 export type MessageHandler<D extends MessageDefinition> = (data: MessageData<D>, ctx: MessageContext) => Promise<void>;
@@ -136,7 +138,7 @@ export class EventConsumer {
       for (let attempt = 1; ; attempt++) {
         try {
           await context.with(trace.setSpan(parent, span), () =>
-            this.applyOnce(registration, data, envelope.attributes),
+            this.applyOnce(registration, data, envelope.attributes, heartbeat),
           );
           return;
         } catch (error) {
@@ -159,7 +161,12 @@ export class EventConsumer {
     }
   }
 
-  private async applyOnce(registration: Registration, data: unknown, attributes: CloudEventAttributes): Promise<void> {
+  private async applyOnce(
+    registration: Registration,
+    data: unknown,
+    attributes: CloudEventAttributes,
+    heartbeat: () => Promise<void>,
+  ): Promise<void> {
     await this.options.dataSource.transaction(async (manager) => {
       const inserted = await manager.query<unknown[]>(
         `INSERT INTO "${this.schema}".processed_messages (consumer, message_id) VALUES ($1, $2)
@@ -167,7 +174,7 @@ export class EventConsumer {
         [this.options.name, attributes.id],
       );
       if (inserted.length === 0) return; // seen before: redelivery is normal
-      await registration.handler(data, { manager, attributes });
+      await registration.handler(data, { manager, attributes, heartbeat });
     });
   }
 

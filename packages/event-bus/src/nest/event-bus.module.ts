@@ -3,6 +3,7 @@ import {
   Injectable,
   Module,
   type DynamicModule,
+  type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
   type OnModuleInit,
@@ -23,7 +24,9 @@ const OPTIONS = Symbol('EventBusModuleOptions');
 
 /** Connects the bus before consumers start and runs the outbox relay for the app's lifetime. */
 @Injectable()
-class EventBusLifecycle implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+class EventBusLifecycle
+  implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
   private relay?: OutboxRelay;
 
   constructor(
@@ -43,8 +46,12 @@ class EventBusLifecycle implements OnModuleInit, OnApplicationBootstrap, OnAppli
     await this.relay.start();
   }
 
-  async onApplicationShutdown() {
+  // Before any module's shutdown hook: the relay must finish its transaction while TypeORM's connection is open.
+  async beforeApplicationShutdown() {
     await this.relay?.stop();
+  }
+
+  async onApplicationShutdown() {
     await this.bus.disconnect();
   }
 }

@@ -174,7 +174,7 @@ describe('cost-reporter', () => {
       .expect(200);
 
     // team-a: 1.5 h of small (0.075); team-b: 1.5 h of medium (0.30); one service.
-    expect((response.body as CostReport).items).toEqual([{ key: 'shop-api', cost: 0.38, resourceHours: 3 }]);
+    expect((response.body as CostReport).items).toEqual([{ key: 'shop-api', cost: 0.375, resourceHours: 3 }]);
   });
 
   it('answers a bad groupBy with a 400 problem naming the parameter', async () => {

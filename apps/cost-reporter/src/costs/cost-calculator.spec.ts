@@ -52,7 +52,7 @@ describe(calculateCosts.name, () => {
       now,
     });
 
-    expect(sut.items).toEqual([{ key: 'team-a', cost: 0.08, resourceHours: 1.5 }]); // 1.5 h x 0.05 = 0.075
+    expect(sut.items).toEqual([{ key: 'team-a', cost: 0.075, resourceHours: 1.5 }]); // 1.5 h x 0.05
   });
 
   it('leaves out lifetimes that do not overlap the window', () => {
@@ -78,21 +78,23 @@ describe(calculateCosts.name, () => {
   });
 
   it('rounds once per group, so many small amounts add up exactly', () => {
-    // 1000 resources of 1 s at 0.333333/h: each is 0.0000925925 (nothing at cent precision), together 0.0925925.
+    // 1000 resources of 1 s at 0.333333/h: each is 0.0000925925 (rounded alone: 0.000093), together 0.0925925.
     const many = Array.from({ length: 1000 }, () =>
       resource({ type: 'vm', size: 'large', startedAt: at('08:00'), endedAt: new Date(at('08:00').getTime() + 1000) }),
     );
 
     const sut = calculateCosts(many, catalog, { now });
 
-    expect(sut.items).toEqual([{ key: 'team-a', cost: 0.09, resourceHours: 0.2778 }]);
+    expect(sut.items).toEqual([{ key: 'team-a', cost: 0.092593, resourceHours: 0.2778 }]);
   });
 
-  it('rounds half a cent up', () => {
-    // 0.05/h for 6 minutes = 0.005
-    const sut = calculateCosts([resource({ endedAt: at('08:06') })], catalog, { now });
+  it('prices even a few seconds, rounded half up to micro-units', () => {
+    // 0.05/h for 9 s = 0.000125; for 1 s = 0.0000138(8) -> 0.000014
+    const nineSeconds = calculateCosts([resource({ endedAt: new Date(at('08:00').getTime() + 9_000) })], catalog, { now });
+    const oneSecond = calculateCosts([resource({ endedAt: new Date(at('08:00').getTime() + 1_000) })], catalog, { now });
 
-    expect(sut.items[0]?.cost).toBe(0.01);
+    expect(nineSeconds.items[0]?.cost).toBe(0.000125);
+    expect(oneSecond.items[0]?.cost).toBe(0.000014);
   });
 
   it('orders groups by cost, most expensive first', () => {

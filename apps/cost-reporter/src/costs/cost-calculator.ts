@@ -1,7 +1,6 @@
-import type { PriceCatalog } from '../prices/price-catalog';
+import { MICROS_PER_UNIT, type PriceCatalog } from '../prices/price-catalog';
 
 const MS_PER_HOUR = 3_600_000n;
-const MICROS_PER_CENT = 10_000n;
 
 /** What the calculator needs of one resource lifetime. */
 export interface ResourceUsage {
@@ -25,7 +24,10 @@ export interface CostWindow {
 
 export interface CostItem {
   key: string;
-  /** In the catalog's currency, rounded to cents. */
+  /**
+   * In the catalog's currency, rounded to micro-units (the catalog's own precision): an ephemeral
+   * environment that lived a minute costs a fraction of a cent, and a report must not show it as free.
+   */
   cost: number;
   resourceHours: number;
 }
@@ -47,7 +49,7 @@ export interface CostBreakdown {
 
 /**
  * Sums cost per group: hours in the window x price per hour. The sum is kept exact as a BigInt of
- * milliseconds x micro-units per hour and rounded to cents once per group, so no float error
+ * milliseconds x micro-units per hour and rounded to micro-units once per group, so no float error
  * accumulates however many resources a group has.
  */
 export function calculateCosts(
@@ -75,7 +77,7 @@ export function calculateCosts(
 
   const items = [...groups].map(([key, group]) => ({
     key,
-    cost: Number(divideRoundingHalfUp(group.msTimesMicrosPerHour, MS_PER_HOUR * MICROS_PER_CENT)) / 100,
+    cost: Number(divideRoundingHalfUp(group.msTimesMicrosPerHour, MS_PER_HOUR)) / MICROS_PER_UNIT,
     resourceHours: hours(group.ms),
   }));
   items.sort((a, b) => b.cost - a.cost || a.key.localeCompare(b.key));

@@ -85,7 +85,8 @@ export class EventConsumer {
     const { bus } = this.options;
     const logicalTopics = [...new Set([...this.registrations.values()].map((r) => r.definition.topic))];
     await bus.ensureTopics(logicalTopics);
-    this.consumer = bus.kafka.consumer({ groupId: this.groupId, allowAutoTopicCreation: true });
+    // A short fetch wait: messages still arrive at once, and stop() no longer waits up to 5 s for an idle fetch.
+    this.consumer = bus.kafka.consumer({ groupId: this.groupId, allowAutoTopicCreation: true, maxWaitTimeInMs: 1_000 });
     await this.consumer.connect();
     // From the beginning for a new group: events published before this service first started are not lost.
     await this.consumer.subscribe({ topics: logicalTopics.map((t) => bus.topic(t)), fromBeginning: true });

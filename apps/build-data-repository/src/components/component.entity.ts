@@ -1,0 +1,27 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import type { VersionScheme } from '../versions/version-scheme';
+
+/** A deliverable: what runs build and versions are counted for. */
+@Entity({ name: 'components' })
+export class Component {
+  @PrimaryColumn({ type: 'text' })
+  name!: string;
+
+  @Column({ type: 'text' })
+  team!: string;
+
+  @Column({ type: 'text' })
+  solution!: string;
+
+  @Column({ name: 'repository_url', type: 'text', nullable: true })
+  repositoryUrl!: string | null;
+
+  @Column({ name: 'version_scheme', type: 'text' })
+  versionScheme!: VersionScheme;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,54 @@
+import type { Server } from 'node:http';
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { Topics, deadLetterTopic } from '@pipewright/contracts';
+import { EventBus, EventTap } from '@pipewright/event-bus';
+import { configureServiceApp, parseConfig } from '@pipewright/service-runtime';
+import { kafka, postgres, topicPrefix } from '@pipewright/testing';
+import { DataSource } from 'typeorm';
+import { AppModule } from '../../src/app.module';
+import { envSchema } from '../../src/config/env';
+
+export interface TestApp {
+  app: INestApplication;
+  http: Server;
+  dataSource: DataSource;
+  /** A client of the bus playing the engine: publishes run events the way it does. */
+  engine: EventBus;
+  /** Everything on `pipewright.cdevents` and its dead-letter topic, from the beginning. */
+  tap: EventTap;
+  close(): Promise<void>;
+}
+
+/** The service in-process against real Kafka and a fresh database, with topics of its own (topicPrefix). */
+export async function startApp(): Promise<TestApp> {
+  const [{ brokers }, database] = await Promise.all([kafka(), postgres()]);
+  const config = parseConfig(envSchema, {
+    DATABASE_URL: database.url,
+    KAFKA_BROKERS: brokers.join(','),
+    KAFKA_TOPIC_PREFIX: topicPrefix(),
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    PORT: '0',
+  });
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
+  const app = configureServiceApp(moduleRef.createNestApplication());
+  await app.init();
+
+  const engine = new EventBus({ brokers, service: 'pipeline-engine', topicPrefix: topicPrefix() });
+  await engine.connect();
+  const tap = await EventTap.open(engine, [Topics.cdevents, deadLetterTopic(Topics.cdevents)]);
+
+  return {
+    app,
+    http: app.getHttpServer() as Server,
+    dataSource: app.get(DataSource),
+    engine,
+    tap,
+    close: async () => {
+      await tap.close();
+      await engine.disconnect();
+      await app.close();
+      await database.drop();
+    },
+  };
+}

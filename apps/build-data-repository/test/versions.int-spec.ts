@@ -1,0 +1,134 @@
+import { PipelineRunQueued, Topics, VERSION_ALLOCATED, type VersionAllocated } from '@pipewright/contracts';
+import type { TappedMessage } from '@pipewright/event-bus';
+import { uniqueId, waitFor } from '@pipewright/testing';
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import type { EntityManager } from 'typeorm';
+import { ComponentService } from '../src/components/component.service';
+import type { ComponentVersionsResponse } from '../src/versions/component-versions.dto';
+import { VersionService } from '../src/versions/version.service';
+import { aRun, queued } from './support/run-events.fixtures';
+import { startApp, type TestApp } from './support/start-app';
+
+jest.setTimeout(90_000);
+
+const allocationFor = (runId: string) => (m: TappedMessage) =>
+  m.topic.endsWith(Topics.cdevents) &&
+  m.attributes?.type === VERSION_ALLOCATED &&
+  (m.data as VersionAllocated).subject.content.runId === runId;
+
+describe('version allocation', () => {
+  let sut: TestApp;
+
+  beforeAll(async () => {
+    sut = await startApp();
+  });
+
+  afterAll(async () => {
+    await sut?.close();
+  });
+
+  it('answers a queued run with version 1 and the next run of the component with version 2', async () => {
+    const component = uniqueId('api-');
+    const first = aRun({ component, revision: 'aaa111' });
+    const second = aRun({ component, revision: 'bbb222' });
+
+    await sut.engine.publishDirect(PipelineRunQueued, queued(first));
+    const firstAllocation = await sut.tap.waitFor(allocationFor(first.runId), { description: 'version of run 1' });
+    await sut.engine.publishDirect(PipelineRunQueued, queued(second));
+    const secondAllocation = await sut.tap.waitFor(allocationFor(second.runId), { description: 'version of run 2' });
+
+    expect((firstAllocation.data as VersionAllocated).subject).toMatchObject({
+      id: `${component}@1`,
+      content: { component, version: '1', runId: first.runId, revision: 'aaa111' },
+    });
+    expect((secondAllocation.data as VersionAllocated).subject).toMatchObject({
+      id: `${component}@2`,
+      content: { component, version: '2', runId: second.runId, revision: 'bbb222' },
+    });
+    // Keyed by run, so the engine reads it in order with the run's other events.
+    expect(secondAllocation.attributes.partitionkey).toBe(second.runId);
+
+    const response = await request(sut.http).get(`/components/${component}/versions`).expect(200);
+    expect(response.body).toEqual({
+      component,
+      versions: [
+        { version: '2', runId: second.runId, revision: 'bbb222', allocatedAt: expect.any(String) },
+        { version: '1', runId: first.runId, revision: 'aaa111', allocatedAt: expect.any(String) },
+      ],
+    });
+    const run = await request(sut.http).get(`/runs/${second.runId}`).expect(200);
+    expect(run.body).toMatchObject({ id: second.runId, version: '2', status: 'queued', component });
+  });
+
+  it('gives 20 runs of one component queued at once the versions 1 to 20, each once', async () => {
+    const component = uniqueId('busy-');
+    const runs = Array.from({ length: 20 }, () => aRun({ component }));
+
+    await Promise.all(runs.map((run) => sut.engine.publishDirect(PipelineRunQueued, queued(run))));
+    const allocations = await Promise.all(
+      runs.map((run) => sut.tap.waitFor(allocationFor(run.runId), { description: `version of run ${run.runId}` })),
+    );
+
+    const versions = allocations.map((m) => Number((m.data as VersionAllocated).subject.content.version));
+    expect([...versions].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    const listed = await request(sut.http).get(`/components/${component}/versions`).expect(200);
+    expect((listed.body as ComponentVersionsResponse).versions.map((v) => v.version)).toEqual(
+      Array.from({ length: 20 }, (_, i) => String(20 - i)),
+    );
+  });
+
+  it('hands 50 concurrent allocations distinct, consecutive numbers, losing none to a rolled-back one', async () => {
+    const components = sut.app.get(ComponentService);
+    const versions = sut.app.get(VersionService);
+    const name = uniqueId('direct-');
+    const allocate = async (manager: EntityManager) => {
+      const component = await components.register(manager, { name, team: 'checkout', solution: 'webshop' });
+      return (await versions.allocateForRun(manager, { component, runId: randomUUID(), revision: null })).version;
+    };
+
+    await expect(
+      sut.dataSource.transaction(async (manager) => {
+        await allocate(manager);
+        throw new Error('the run could not be stored');
+      }),
+    ).rejects.toThrow('the run could not be stored');
+    const allocated = await Promise.all(
+      Array.from({ length: 50 }, () => sut.dataSource.transaction((manager) => allocate(manager))),
+    );
+
+    expect(allocated.map(Number).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+  });
+
+  it('keeps a run at its version when its queued event is published again', async () => {
+    const component = uniqueId('again-');
+    const run = aRun({ component });
+    const event = queued(run);
+
+    await sut.engine.publishDirect(PipelineRunQueued, event);
+    await sut.engine.publishDirect(PipelineRunQueued, event);
+    const answers = await waitFor(
+      () => {
+        const seen = sut.tap.messages.filter(allocationFor(run.runId));
+        return seen.length === 2 && seen;
+      },
+      { timeoutMs: 30_000, description: 'an answer to each queued event' },
+    );
+
+    expect(answers.map((m) => (m.data as VersionAllocated).subject.content.version)).toEqual(['1', '1']);
+    const listed = await request(sut.http).get(`/components/${component}/versions`).expect(200);
+    expect(listed.body.versions).toHaveLength(1);
+  });
+
+  it('answers 404 for a component it has never seen', async () => {
+    const response = await request(sut.http).get('/components/never-built/versions').expect(404);
+
+    expect(response.body).toMatchObject({ code: 'component.not_found', status: 404 });
+  });
+
+  it('answers 400 naming the parameter for a malformed component name', async () => {
+    const response = await request(sut.http).get('/components/-bad%20name/versions').expect(400);
+
+    expect(response.body).toMatchObject({ code: 'request.invalid', details: [{ path: 'name' }] });
+  });
+});

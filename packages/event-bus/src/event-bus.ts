@@ -1,6 +1,6 @@
 import { parseMessage, sourceOf, type MessageData, type MessageDefinition } from '@pipewright/contracts';
 import { currentTraceHeaders } from '@pipewright/telemetry';
-import { Kafka, logLevel, type Admin, type IHeaders, type Producer } from 'kafkajs';
+import { Kafka, Partitioners, logLevel, type Admin, type IHeaders, type Producer } from 'kafkajs';
 import { newAttributes, toKafkaMessage } from './envelope';
 import { silentLogger, type BusLogger } from './logger';
 
@@ -48,6 +48,8 @@ export class EventBus {
         () =>
         ({ level, log }) => {
           const { message, ...extra } = log;
+          // Bounded producer retries are deliberate (the relay retries from the outbox, consumers de-duplicate).
+          if (message.startsWith('Limiting retries for the idempotent producer')) return;
           if (level === logLevel.ERROR) logger.error({ kafka: extra }, message);
           else if (level === logLevel.WARN) logger.warn({ kafka: extra }, message);
         },
@@ -63,7 +65,12 @@ export class EventBus {
     this.admin ??= this.kafka.admin();
     await this.admin.connect();
     // Idempotent + one request in flight: no duplicates from producer retries, order kept per partition.
-    this.producer ??= this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true });
+    this.producer ??= this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: true,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     await this.producer.connect();
   }
 

@@ -1,0 +1,27 @@
+import { EventBusTables1763800000000, eventBusEntities } from '@pipewright/event-bus';
+import { DEFAULT_DATABASE_URL, serviceDataSourceOptions } from '@pipewright/service-runtime';
+import { DataSource } from 'typeorm';
+import { SCHEMA, SERVICE_NAME } from '../config/env';
+import { StageEnvironment } from '../environments/stage-environment.entity';
+import { Run } from '../runs/run.entity';
+import { StageRun } from '../runs/stage-run.entity';
+import { TaskRun } from '../runs/task-run.entity';
+import { AfterCommitSubscriber } from './after-commit';
+import { Runs1763901000000 } from './migrations/1763901000000-runs.migration';
+
+/** The one description of the engine's database, for Nest (app.module) and the TypeORM CLI alike. */
+export function engineDataSourceOptions(url: string) {
+  return {
+    ...serviceDataSourceOptions({
+      url,
+      schema: SCHEMA,
+      applicationName: SERVICE_NAME,
+      entities: [...eventBusEntities, Run, StageRun, TaskRun, StageEnvironment],
+      migrations: [EventBusTables1763800000000, Runs1763901000000],
+    }),
+    subscribers: [AfterCommitSubscriber],
+  };
+}
+
+/** For the TypeORM CLI: `npx typeorm -d dist/database/data-source.js migration:show`. */
+export default new DataSource(engineDataSourceOptions(process.env.DATABASE_URL || DEFAULT_DATABASE_URL));

@@ -1,0 +1,183 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import {
+  DestroyEnvironment,
+  ProvisionEnvironment,
+  type EnvironmentCreated,
+  type EnvironmentDeleted,
+  type EnvironmentFailed,
+  type StageEnvironment as StageEnvironmentDefinition,
+} from '@pipewright/contracts';
+import { OutboxWriter } from '@pipewright/event-bus';
+import { DataSource, In, type EntityManager, type Repository } from 'typeorm';
+import { afterCommit } from '../database/after-commit';
+import { isUuid } from '../database/uuid';
+import type { Run } from '../runs/run.entity';
+import type { StageRun } from '../runs/stage-run.entity';
+import { StageEnvironment } from './stage-environment.entity';
+import { Wakeups } from './wakeups';
+
+/** What a stage learns about the environment it asked for. */
+export type SettledEnvironment =
+  | { status: 'ready'; environment: StageEnvironment }
+  | { status: 'failed'; reason: string }
+  | { status: 'timeout' }
+  | { status: 'cancelled' };
+
+/** Even without a wake-up (e.g. another engine instance consumed the event), the state is re-read this often. */
+const RECHECK_MS = 5_000;
+
+/**
+ * The environments stages ask for: the provision command, waiting for the provisioner's answer,
+ * and the destroy commands once the run is over. The provisioner owns the environments; this keeps
+ * the engine's side of the conversation in `stage_environments`.
+ */
+@Injectable()
+export class EnvironmentService {
+  private readonly logger = new Logger(EnvironmentService.name);
+  private readonly wakeups = new Wakeups();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly outbox: OutboxWriter,
+    @InjectRepository(StageEnvironment) private readonly environments: Repository<StageEnvironment>,
+  ) {}
+
+  /** Records the environment and sends the provision command, in one transaction. */
+  async provision(run: Run, stage: StageRun, definition: StageEnvironmentDefinition): Promise<StageEnvironment> {
+    const environment = this.environments.create({
+      id: randomUUID(),
+      runId: run.id,
+      stageRunId: stage.id,
+      name: definition.name,
+      status: 'provisioning',
+      url: null,
+      failureReason: null,
+      requestedAt: new Date(),
+      readyAt: null,
+      destroyRequestedAt: null,
+      destroyedAt: null,
+    });
+    await this.dataSource.transaction(async (manager) => {
+      await manager.insert(StageEnvironment, environment);
+      await this.outbox.publish(manager, ProvisionEnvironment, {
+        environmentId: environment.id,
+        runId: run.id,
+        name: definition.name,
+        lifetime: 'ephemeral',
+        component: run.component,
+        team: run.team,
+        solution: run.solution,
+        size: definition.size,
+        spec: {
+          driver: 'local-process',
+          command: definition.command,
+          cwd: definition.cwd ?? run.workspace,
+          healthPath: definition.healthPath,
+          readyTimeoutSeconds: definition.readyTimeoutSeconds,
+          env: definition.env,
+        },
+      });
+    });
+    return environment;
+  }
+
+  /**
+   * Waits until the provisioner has answered for the environment (created or failed), `timeoutMs`
+   * has passed, or `signal` aborts. The database is the truth: a consumer's wake-up only makes
+   * the wait look again sooner.
+   */
+  async waitUntilSettled(id: string, timeoutMs: number, signal: AbortSignal): Promise<SettledEnvironment> {
+    const deadline = Date.now() + timeoutMs;
+    const subscription = this.wakeups.subscribe(id);
+    try {
+      for (;;) {
+        const environment = await this.environments.findOneByOrFail({ id });
+        switch (environment.status) {
+          case 'ready':
+            return { status: 'ready', environment };
+          case 'failed':
+            return { status: 'failed', reason: environment.failureReason ?? 'the provisioner gave no reason' };
+          case 'destroying':
+          case 'destroyed':
+            return { status: 'failed', reason: 'the environment was destroyed before it was ready' };
+          case 'provisioning':
+            break;
+        }
+        if (signal.aborted) return { status: 'cancelled' };
+        const left = deadline - Date.now();
+        if (left <= 0) return { status: 'timeout' };
+        await subscription.sleep(Math.min(left, RECHECK_MS), signal);
+      }
+    } finally {
+      subscription.close();
+    }
+  }
+
+  /** `environment.created` for one of ours: it is ready at `url`. Others' environments are not ours to track. */
+  async recordCreated(manager: EntityManager, event: EnvironmentCreated): Promise<void> {
+    const environment = await this.lockOurs(manager, event.subject.id);
+    if (!environment) return;
+    const url = event.subject.content.url ?? null;
+    if (environment.status === 'provisioning') {
+      await manager.update(StageEnvironment, environment.id, { status: 'ready', url, readyAt: new Date() });
+    } else {
+      // Late answer (the stage gave up waiting and destruction is already requested): keep the URL for the record.
+      await manager.update(StageEnvironment, environment.id, { url });
+    }
+    afterCommit(manager, () => this.wakeups.notify(environment.id));
+  }
+
+  /** `environment.failed` for one of ours: it never came up, or died. */
+  async recordFailed(manager: EntityManager, event: EnvironmentFailed): Promise<void> {
+    const environment = await this.lockOurs(manager, event.subject.id);
+    if (!environment) return;
+    if (environment.status === 'provisioning' || environment.status === 'ready') {
+      await manager.update(StageEnvironment, environment.id, {
+        status: 'failed',
+        failureReason: event.subject.content.reason,
+      });
+    }
+    afterCommit(manager, () => this.wakeups.notify(environment.id));
+  }
+
+  /** `environment.deleted` for one of ours. */
+  async recordDeleted(manager: EntityManager, event: EnvironmentDeleted): Promise<void> {
+    const environment = await this.lockOurs(manager, event.subject.id);
+    if (!environment) return;
+    await manager.update(StageEnvironment, environment.id, {
+      status: 'destroyed',
+      destroyedAt: new Date(event.customData.deletedAt),
+    });
+  }
+
+  /**
+   * Asks the provisioner to destroy every environment of the run that may exist: the ready ones,
+   * and those still provisioning (the stage gave up waiting, but the provisioner may yet create it).
+   * Runs in the caller's transaction. Returns the environments concerned.
+   */
+  async requestDestroyAll(manager: EntityManager, runId: string, reason: string): Promise<StageEnvironment[]> {
+    const live = await manager.find(StageEnvironment, {
+      where: { runId, status: In(['provisioning', 'ready']) },
+      order: { requestedAt: 'ASC' },
+      lock: { mode: 'pessimistic_write' },
+    });
+    for (const environment of live) {
+      await manager.update(StageEnvironment, environment.id, { status: 'destroying', destroyRequestedAt: new Date() });
+      await this.outbox.publish(manager, DestroyEnvironment, { environmentId: environment.id, runId, reason });
+    }
+    if (live.length > 0) this.logger.log({ runId, environments: live.map((e) => e.id) }, 'environments to destroy');
+    return live;
+  }
+
+  async findForRun(runId: string): Promise<StageEnvironment[]> {
+    return this.environments.find({ where: { runId }, order: { requestedAt: 'ASC' } });
+  }
+
+  private async lockOurs(manager: EntityManager, id: string): Promise<StageEnvironment | null> {
+    // Environment ids of other services' environments need not be UUIDs; ours always are.
+    if (!isUuid(id)) return null;
+    return manager.findOne(StageEnvironment, { where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+}

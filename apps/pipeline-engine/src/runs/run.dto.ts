@@ -1,0 +1,130 @@
+import type { StageEnvironment, StageEnvironmentStatus } from '../environments/stage-environment.entity';
+import type { RunStatus, StageStatus, TaskStatus } from './run-status';
+import type { Run } from './run.entity';
+import type { StageRun } from './stage-run.entity';
+import type { TaskRun } from './task-run.entity';
+
+/** `POST /runs` answer. */
+export interface QueuedRunDto {
+  id: string;
+  status: RunStatus;
+}
+
+/** `GET /runs/:id` answer: the run with its stages, their environments and tasks, in order. */
+export interface RunDto {
+  id: string;
+  pipeline: string;
+  component: string;
+  team: string;
+  solution: string;
+  revision: string | null;
+  version: string | null;
+  status: RunStatus;
+  errors: string | null;
+  trigger: Run['trigger'];
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  durationMs: number | null;
+  stages: StageRunDto[];
+}
+
+export interface StageRunDto {
+  id: string;
+  name: string;
+  status: StageStatus;
+  errors: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  environment: StageEnvironmentDto | null;
+  tasks: TaskRunDto[];
+}
+
+export interface StageEnvironmentDto {
+  id: string;
+  name: string;
+  status: StageEnvironmentStatus;
+  url: string | null;
+  failureReason: string | null;
+}
+
+export interface TaskRunDto {
+  id: string;
+  name: string;
+  status: TaskStatus;
+  attempt: number;
+  exitCode: number | null;
+  timedOut: boolean;
+  durationMs: number | null;
+  logLines: number;
+  outputs: Record<string, string>;
+  errors: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+const iso = (date: Date | null) => date?.toISOString() ?? null;
+
+export function toRunDto(
+  run: Run,
+  stages: readonly StageRun[],
+  tasks: readonly TaskRun[],
+  environments: readonly StageEnvironment[],
+): RunDto {
+  return {
+    id: run.id,
+    pipeline: run.pipelineName,
+    component: run.component,
+    team: run.team,
+    solution: run.solution,
+    revision: run.revision,
+    version: run.version,
+    status: run.status,
+    errors: run.errors,
+    trigger: run.trigger,
+    createdAt: run.createdAt.toISOString(),
+    startedAt: iso(run.startedAt),
+    finishedAt: iso(run.finishedAt),
+    durationMs: run.durationMs,
+    stages: [...stages]
+      .sort((a, b) => a.position - b.position)
+      .map((stage) => {
+        // The latest request wins should a stage ever ask twice (a re-run, a later issue).
+        const environment = environments.filter((e) => e.stageRunId === stage.id).at(-1);
+        return {
+          id: stage.id,
+          name: stage.name,
+          status: stage.status,
+          errors: stage.errors,
+          startedAt: iso(stage.startedAt),
+          finishedAt: iso(stage.finishedAt),
+          environment: environment
+            ? {
+                id: environment.id,
+                name: environment.name,
+                status: environment.status,
+                url: environment.url,
+                failureReason: environment.failureReason,
+              }
+            : null,
+          tasks: tasks
+            .filter((task) => task.stageRunId === stage.id)
+            .sort((a, b) => a.position - b.position)
+            .map((task) => ({
+              id: task.id,
+              name: task.name,
+              status: task.status,
+              attempt: task.attempt,
+              exitCode: task.exitCode,
+              timedOut: task.timedOut,
+              durationMs: task.durationMs,
+              logLines: task.logLines,
+              outputs: task.outputs,
+              errors: task.errors,
+              startedAt: iso(task.startedAt),
+              finishedAt: iso(task.finishedAt),
+            })),
+        };
+      }),
+  };
+}

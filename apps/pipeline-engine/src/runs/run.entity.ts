@@ -1,0 +1,66 @@
+import type { InlinePipeline } from '@pipewright/contracts';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { RunStatus } from './run-status';
+
+/** One execution of a pipeline for a component, with the definition exactly as it runs. */
+@Entity({ name: 'runs' })
+export class Run {
+  @PrimaryColumn({ type: 'uuid' })
+  id!: string;
+
+  @Column({ name: 'pipeline_name', type: 'text' })
+  pipelineName!: string;
+
+  @Column({ type: 'text' })
+  component!: string;
+
+  @Column({ type: 'text' })
+  team!: string;
+
+  @Column({ type: 'text' })
+  solution!: string;
+
+  @Column({ type: 'text', nullable: true })
+  revision!: string | null;
+
+  /** Absolute path of the checked-out repository on this host; tasks run there. */
+  @Column({ type: 'text' })
+  workspace!: string;
+
+  /** The resolved pipeline (defaults applied), so the run can be executed, resumed and read as it was. */
+  @Column({ type: 'jsonb' })
+  definition!: InlinePipeline;
+
+  @Column({ type: 'jsonb' })
+  trigger!: { type: 'http' | 'webhook' | 'schedule' | 'upstream' | 'cli'; by?: string };
+
+  /** Trace context of the request that queued the run: the run's span is its child, so the run is one trace. */
+  @Column({ type: 'text', nullable: true })
+  traceparent!: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  tracestate!: string | null;
+
+  @Column({ type: 'text' })
+  status!: RunStatus;
+
+  /** Allocated by the build-data repository; the run starts once it is known. */
+  @Column({ type: 'text', nullable: true })
+  version!: string | null;
+
+  /** Why the run did not succeed, for people. */
+  @Column({ type: 'text', nullable: true })
+  errors!: string | null;
+
+  @Column({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Column({ name: 'started_at', type: 'timestamptz', nullable: true })
+  startedAt!: Date | null;
+
+  @Column({ name: 'finished_at', type: 'timestamptz', nullable: true })
+  finishedAt!: Date | null;
+
+  @Column({ name: 'duration_ms', type: 'integer', nullable: true })
+  durationMs!: number | null;
+}

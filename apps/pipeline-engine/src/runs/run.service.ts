@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import {
+  newCDEvent,
+  PIPELINE_RUN_QUEUED,
+  PipelineRunQueued,
+  sourceOf,
+  type StartRunRequest,
+  type VersionAllocated,
+} from '@pipewright/contracts';
+import { OutboxWriter, PermanentFailure } from '@pipewright/event-bus';
+import { currentTraceHeaders } from '@pipewright/telemetry';
+import { DataSource, type EntityManager, type Repository } from 'typeorm';
+import { SERVICE_NAME } from '../config/env';
+import { afterCommit } from '../database/after-commit';
+import { isUuid } from '../database/uuid';
+import { EnvironmentService } from '../environments/environment.service';
+import { RunExecutor } from '../execution/run-executor.service';
+import { toRunDto, type RunDto } from './run.dto';
+import { Run } from './run.entity';
+import { RunNotFound } from './run.errors';
+import { StageRun } from './stage-run.entity';
+import { TaskRun } from './task-run.entity';
+
+/** Runs: queueing them, giving them their version, and reading them back. */
+@Injectable()
+export class RunService {
+  private readonly logger = new Logger(RunService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly outbox: OutboxWriter,
+    private readonly executor: RunExecutor,
+    private readonly environments: EnvironmentService,
+    @InjectRepository(Run) private readonly runs: Repository<Run>,
+    @InjectRepository(StageRun) private readonly stageRuns: Repository<StageRun>,
+    @InjectRepository(TaskRun) private readonly taskRuns: Repository<TaskRun>,
+  ) {}
+
+  /**
+   * Stores the run, its stages and tasks with `pipelinerun.queued`, in one transaction. The run's
+   * trace context is the caller's (the HTTP request's), so the whole run joins the request's trace.
+   */
+  async queue(request: StartRunRequest): Promise<Run> {
+    const trace = currentTraceHeaders();
+    const run = this.runs.create({
+      id: randomUUID(),
+      pipelineName: request.pipeline.name,
+      component: request.component,
+      team: request.team,
+      solution: request.solution,
+      revision: request.revision ?? null,
+      workspace: request.workspace,
+      definition: request.pipeline,
+      trigger: { type: 'http' },
+      traceparent: trace?.traceparent ?? null,
+      tracestate: trace?.tracestate ?? null,
+      status: 'queued',
+      version: null,
+      errors: null,
+      createdAt: new Date(),
+      startedAt: null,
+      finishedAt: null,
+      durationMs: null,
+    });
+    const stages: StageRun[] = [];
+    const tasks: TaskRun[] = [];
+    request.pipeline.stages.forEach((stageDefinition, stagePosition) => {
+      const stage = this.stageRuns.create({
+        id: randomUUID(),
+        runId: run.id,
+        position: stagePosition,
+        name: stageDefinition.name,
+        status: 'pending',
+        errors: null,
+        startedAt: null,
+        finishedAt: null,
+      });
+      stages.push(stage);
+      stageDefinition.tasks.forEach((taskDefinition, taskPosition) => {
+        tasks.push(
+          this.taskRuns.create({
+            id: randomUUID(),
+            runId: run.id,
+            stageRunId: stage.id,
+            position: taskPosition,
+            name: taskDefinition.name,
+            status: 'pending',
+            attempt: 1,
+            exitCode: null,
+            timedOut: false,
+            durationMs: null,
+            outputs: {},
+            logLines: 0,
+            errors: null,
+            startedAt: null,
+            finishedAt: null,
+          }),
+        );
+      });
+    });
+
+    await this.dataSource.transaction(async (manager) => {
+      await manager.insert(Run, run);
+      await manager.insert(StageRun, stages);
+      await manager.insert(TaskRun, tasks);
+      await this.outbox.publish(
+        manager,
+        PipelineRunQueued,
+        newCDEvent(
+          PIPELINE_RUN_QUEUED,
+          sourceOf(SERVICE_NAME),
+          { id: run.id, content: { pipelineName: run.pipelineName } },
+          {
+            component: run.component,
+            team: run.team,
+            solution: run.solution,
+            ...(run.revision === null ? {} : { revision: run.revision }),
+            trigger: run.trigger,
+            definition: run.definition,
+          },
+        ),
+      );
+    });
+    this.logger.log({ runId: run.id, component: run.component, pipeline: run.pipelineName }, 'run queued');
+    return run;
+  }
+
+  /**
+   * `pipewright-version.allocated`: stores the run's version and, once that is committed, starts
+   * executing the run. Versions for runs that are not ours are none of our business.
+   */
+  async recordVersion(manager: EntityManager, event: VersionAllocated): Promise<void> {
+    const { runId, version } = event.subject.content;
+    if (!isUuid(runId)) return;
+    const run = await manager.findOne(Run, { where: { id: runId }, lock: { mode: 'pessimistic_write' } });
+    if (!run) return;
+    if (run.version !== null) {
+      if (run.version === version) return;
+      throw new PermanentFailure(`run ${runId} already has version ${run.version}; refusing version ${version}`);
+    }
+    await manager.update(Run, run.id, { version });
+    this.logger.log({ runId, version }, 'version recorded');
+    if (run.status === 'queued') afterCommit(manager, () => this.executor.start(run.id));
+  }
+
+  async get(id: string): Promise<RunDto> {
+    const run = await this.runs.findOneBy({ id });
+    if (!run) throw new RunNotFound(id);
+    const [stages, tasks, environments] = await Promise.all([
+      this.stageRuns.findBy({ runId: id }),
+      this.taskRuns.findBy({ runId: id }),
+      this.environments.findForRun(id),
+    ]);
+    return toRunDto(run, stages, tasks, environments);
+  }
+}

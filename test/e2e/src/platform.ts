@@ -7,7 +7,10 @@ import { createInterface } from 'node:readline';
 export const repoRoot = join(__dirname, '../../..');
 
 export interface RunningPlatform {
-  urls: Record<'pipeline-engine' | 'build-data-repository' | 'environment-provisioner' | 'telemetry-forwarder' | 'cost-reporter', string>;
+  urls: Record<
+    'pipeline-engine' | 'build-data-repository' | 'environment-provisioner' | 'telemetry-forwarder' | 'cost-reporter',
+    string
+  >;
   pids: number[];
   logFile: string;
   stop(): Promise<void>;
@@ -47,9 +50,16 @@ export async function startPlatform(env: Record<string, string>, logFile: string
     const rl = createInterface({ input: launcher.stdout! });
     rl.on('line', (line) => {
       log.write(line + '\n');
-      if (line.startsWith('PIPEWRIGHT_READY ')) resolve(JSON.parse(line.slice('PIPEWRIGHT_READY '.length)));
+      if (line.startsWith('PIPEWRIGHT_READY '))
+        resolve(
+          JSON.parse(line.slice('PIPEWRIGHT_READY '.length)) as {
+            services: Record<string, { url: string; pid: number }>;
+          },
+        );
     });
-    launcher.once('exit', (code) => reject(new Error(`the platform stopped before it was ready (code ${code}); see ${logFile}`)));
+    launcher.once('exit', (code) =>
+      reject(new Error(`the platform stopped before it was ready (code ${code}); see ${logFile}`)),
+    );
   });
   return {
     urls: Object.fromEntries(Object.entries(ready.services).map(([k, v]) => [k, v.url])) as RunningPlatform['urls'],

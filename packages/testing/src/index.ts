@@ -1,0 +1,5 @@
+export { kafka, type KafkaService } from './kafka';
+export { postgres, type PostgresService } from './postgres';
+export { uniqueId, topicPrefix } from './ids';
+export { waitFor, WaitForTimeoutError, type WaitForOptions } from './wait-for';
+export { TestServiceUnavailableError, TestServiceConfigError } from './errors';

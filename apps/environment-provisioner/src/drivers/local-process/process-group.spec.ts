@@ -2,10 +2,15 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { isProcessGroupAlive, stopProcessGroup } from './process-group';
 
-/** A shell with a background child, in its own process group, like the driver starts environments. */
+/**
+ * A shell with a background child, in its own process group, like the driver starts environments.
+ * Resolves once the script printed "ready", so a signal cannot overtake the script's own set-up (a trap).
+ */
 async function startGroup(script: string): Promise<number> {
-  const child = spawn('sh', ['-c', script], { detached: true, stdio: 'ignore' });
+  const child = spawn('sh', ['-c', script], { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
   await once(child, 'spawn');
+  if (script.includes('echo ready')) await once(child.stdout!, 'data');
+  child.stdout!.destroy();
   child.unref();
   return child.pid!;
 }
@@ -22,7 +27,7 @@ describe(stopProcessGroup.name, () => {
   });
 
   it('kills a group that ignores SIGTERM once the grace period is over', async () => {
-    const pgid = await startGroup('trap "" TERM; sleep 30 & wait; sleep 30');
+    const pgid = await startGroup('trap "" TERM; echo ready; sleep 30 & wait; sleep 30');
 
     const sut = await stopProcessGroup(pgid, 300);
 

@@ -9,8 +9,8 @@ import { isProcessGroupAlive, stopProcessGroup } from './process-group';
 async function startGroup(script: string): Promise<number> {
   const child = spawn('sh', ['-c', script], { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
   await once(child, 'spawn');
-  if (script.includes('echo ready')) await once(child.stdout!, 'data');
-  child.stdout!.destroy();
+  if (script.includes('echo ready')) await once(child.stdout, 'data');
+  child.stdout.destroy();
   child.unref();
   return child.pid!;
 }

@@ -140,9 +140,9 @@ async function main() {
     [
       '',
       `Pipewright is up in ${((Date.now() - startedAt) / 1000).toFixed(1)} s (Kafka ${(kafkaMs / 1000).toFixed(1)} s)`,
-      `  Kafka                  ${brokers}`,
-      `  PostgreSQL             ${env.DATABASE_URL.replace(/:[^:@/]*@/, ':***@')}`,
-      ...children.map(({ name, url }) => `  ${name.padEnd(22)} ${url}`),
+      `  Kafka                    ${brokers}`,
+      `  PostgreSQL               ${env.DATABASE_URL.replace(/:[^:@/]*@/, ':***@')}`,
+      ...children.map(({ name, url }) => `  ${name.padEnd(24)} ${url}`),
       '  Ctrl-C stops the services; `npm run infra:down` stops Kafka.',
       '',
     ].join('\n') + '\n',

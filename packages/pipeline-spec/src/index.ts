@@ -50,3 +50,4 @@ export {
 } from './task-types/task-types';
 export { pipewrightJsonSchema, flavourJsonSchema, fragmentJsonSchema } from './language/document.schema';
 export { parseDuration, formatDuration } from './language/durations';
+export { nearest, suggestion } from './errors/suggest';

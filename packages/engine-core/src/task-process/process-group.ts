@@ -18,12 +18,18 @@ export class ProcessGroup {
 
   /** Sends a signal to every process in the group; false when the group is gone. */
   signal(signal: NodeJS.Signals | 0): boolean {
+    // "Gone" is the common answer (every task's group is probed when its shell exits) and comes as an
+    // exception; without a stack trace to capture it costs a fraction.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     try {
       process.kill(-this.pgid, signal);
       return true;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
       throw error;
+    } finally {
+      Error.stackTraceLimit = stackTraceLimit;
     }
   }
 

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -77,7 +78,7 @@ interface PumpState {
  * arrives (overlong lines in pieces), and `onLine` applies backpressure. On timeout or abort the
  * whole group gets SIGTERM, then SIGKILL after `killGraceMs`; background processes the task left
  * behind are terminated the same way when its shell exits. The task's outputs are read from a
- * file in a temporary directory of its own, which is removed afterwards.
+ * file of its own in the process's private temporary directory (mode 0700), removed afterwards.
  */
 export async function runTaskProcess(options: TaskProcessOptions): Promise<TaskProcessResult> {
   const started = performance.now();
@@ -86,14 +87,18 @@ export async function runTaskProcess(options: TaskProcessOptions): Promise<TaskP
     return { exitCode: null, signal: null, outcome: 'cancel', timedOut: false, durationMs: 0, outputs: {} };
   }
 
-  const masker = new SecretMasker(options.secrets);
-  const directory = await mkdtemp(join(tmpdir(), 'pipewright-task-'));
-  const outputFile = join(directory, 'outputs');
+  const masker = maskerFor(options.secrets);
+  let outputFile: string;
+  try {
+    outputFile = newOutputFile();
+  } catch (error) {
+    return errorResult(toError(error), elapsed());
+  }
+  let outputFileExists = true; // until we know it is not there
   let failure: Error | undefined;
   let timedOut = false;
   let cancelled = false;
   try {
-    await writeFile(outputFile, '', { mode: 0o600 });
     let child: ChildProcess;
     try {
       child = spawn('sh', ['-c', options.command], {
@@ -152,7 +157,13 @@ export async function runTaskProcess(options: TaskProcessOptions): Promise<TaskP
     const readErrors = await drainOrphanedPipes(drained, pumps);
     failure ??= readErrors.find((e) => e !== undefined);
 
-    const { outputs, problems } = await readOutputFile(outputFile);
+    // Most tasks write no outputs: an empty file is known without reading it.
+    const written = statSync(outputFile, { throwIfNoEntry: false });
+    if (written === undefined) outputFileExists = false;
+    const { outputs, problems } =
+      written === undefined || (written.isFile() && written.size === 0)
+        ? { outputs: {}, problems: [] }
+        : await readOutputFile(outputFile);
     for (const problem of problems) {
       await deliver({
         stream: 'stderr',
@@ -171,8 +182,90 @@ export async function runTaskProcess(options: TaskProcessOptions): Promise<TaskP
       ...(error ? { error } : {}),
     };
   } finally {
-    await rm(directory, { recursive: true, force: true });
+    // The task may have made it a directory; rm handles whatever is there.
+    if (outputFileExists) await rm(outputFile, { recursive: true, force: true });
   }
+}
+
+/**
+ * Output files live in one private directory per process (mode 0700, created on first use, removed
+ * when the process exits), each task with a path of its own; the task creates the file when it writes
+ * an output. A directory per task, or a file created for every task, would cost several file-system
+ * calls per task, a measurable part of starting a short one (see bench/engine-overhead.ts): most tasks
+ * write no outputs, and for them one `stat` is all it takes. The calls are synchronous: a single local
+ * syscall is cheaper than a round trip through the thread pool.
+ */
+let outputDirectory: string | undefined;
+let outputFileCount = 0;
+let outputDirectoryCheckedAt = 0;
+/** A long-running engine must survive a /tmp clean-up removing the directory; once a second is enough to notice. */
+const OUTPUT_DIRECTORY_CHECK_MS = 1000;
+
+function newOutputFile(): string {
+  const now = Date.now();
+  const check = now - outputDirectoryCheckedAt >= OUTPUT_DIRECTORY_CHECK_MS;
+  if (check) outputDirectoryCheckedAt = now;
+  if (outputDirectory === undefined || (check && !existsSync(outputDirectory))) {
+    if (outputDirectory === undefined) {
+      sweepStaleOutputDirectories();
+      process.once('exit', () => removeOutputDirectory());
+    }
+    outputDirectory = mkdtempSync(join(tmpdir(), `${OUTPUT_DIRECTORY_PREFIX}${process.pid}-`));
+  }
+  return join(outputDirectory, `${++outputFileCount}.outputs`);
+}
+
+const OUTPUT_DIRECTORY_PREFIX = 'pipewright-task-';
+
+/**
+ * A process killed by a signal leaves its directory behind (there is no 'exit' event then); the next
+ * process to start a task removes the directories of processes that are gone. Best effort.
+ */
+function sweepStaleOutputDirectories(): void {
+  const root = tmpdir();
+  let names: string[];
+  try {
+    names = readdirSync(root);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(OUTPUT_DIRECTORY_PREFIX)) continue;
+    const pid = Number(/^(\d+)-/.exec(name.slice(OUTPUT_DIRECTORY_PREFIX.length))?.[1]);
+    if (!Number.isInteger(pid) || pid === process.pid || processExists(pid)) continue;
+    try {
+      rmSync(join(root, name), { recursive: true, force: true });
+    } catch {
+      // another user's directory, or another process removed it first
+    }
+  }
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function removeOutputDirectory(): void {
+  if (outputDirectory !== undefined) rmSync(outputDirectory, { recursive: true, force: true });
+}
+
+/** A run passes the same secrets array to every task: build its masker once. */
+const maskers = new WeakMap<readonly string[], SecretMasker>();
+const NO_SECRETS = new SecretMasker([]);
+
+function maskerFor(secrets: readonly string[] | undefined): SecretMasker {
+  if (secrets === undefined || secrets.length === 0) return NO_SECRETS;
+  let masker = maskers.get(secrets);
+  if (masker === undefined) {
+    masker = new SecretMasker(secrets);
+    maskers.set(secrets, masker);
+  }
+  return masker;
 }
 
 function errorResult(error: Error, durationMs: number): TaskProcessResult {
@@ -197,7 +290,12 @@ function newPumpState(): PumpState {
   return { awaitingChunk: false, idleSince: 0, stoppedByUs: false };
 }
 
-async function pump(
+/**
+ * Reads one pipe to its end, line by line. Event-driven rather than `for await` (an async iterator
+ * per stream costs as much as a tenth of starting a no-op task); backpressure is the same: the stream
+ * is paused while its lines are delivered.
+ */
+function pump(
   stream: Readable,
   name: 'stdout' | 'stderr',
   state: PumpState,
@@ -205,26 +303,53 @@ async function pump(
   deliver: (line: TaskOutputLine) => Promise<void>,
 ): Promise<Error | undefined> {
   const emit = async (texts: string[]) => {
+    if (texts.length === 0) return;
     // One timestamp per chunk: the lines of a chunk arrived together.
     const time = now();
     for (const text of texts) await deliver({ stream: name, text, time });
   };
-  let readError: Error | undefined;
-  try {
-    const chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-    for (;;) {
+  return new Promise((resolve) => {
+    let readError: Error | undefined;
+    let finished = false;
+    let delivering: Promise<void> = Promise.resolve();
+    const waitForChunk = () => {
       state.awaitingChunk = true;
       state.idleSince = Date.now();
-      const next = await chunks.next();
+    };
+    const onData = (chunk: Buffer) => {
+      const lines = splitter.push(chunk);
+      if (lines.length === 0) return waitForChunk();
+      stream.pause();
       state.awaitingChunk = false;
-      if (next.done) break;
-      await emit(splitter.push(next.value));
-    }
-  } catch (error) {
-    if (!state.stoppedByUs) readError = toError(error);
-  }
-  await emit(splitter.end());
-  return readError;
+      delivering = delivering
+        .then(() => emit(lines))
+        .then(() => {
+          if (finished) return;
+          waitForChunk();
+          stream.resume();
+        });
+    };
+    const onError = (error: unknown) => {
+      if (!state.stoppedByUs) readError ??= toError(error);
+      finish();
+    };
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      state.awaitingChunk = false;
+      stream.off('data', onData);
+      stream.off('end', finish);
+      stream.off('close', finish);
+      stream.off('error', onError);
+      const done = () => resolve(readError);
+      delivering = delivering.then(() => emit(splitter.end())).then(done, done);
+    };
+    waitForChunk();
+    stream.on('data', onData);
+    stream.once('end', finish);
+    stream.once('close', finish);
+    stream.on('error', onError);
+  });
 }
 
 /**

@@ -8,12 +8,12 @@ import {
   VERSION_ALLOCATED,
   toCloudEventHeaders,
   type MessageData,
+  type CloudEventAttributes,
   type MessageDefinition,
   type VersionAllocated,
 } from '@pipewright/contracts';
 import { uniqueId, waitFor } from '@pipewright/testing';
 import request from 'supertest';
-import type { EntityManager } from 'typeorm';
 import { mergePatch } from '../src/database/merge-upsert';
 import {
   finishedRun,
@@ -27,7 +27,8 @@ import {
   type TaskRunPatch,
 } from '../src/runs/run-merge';
 import { Run } from '../src/runs/run.entity';
-import { RunService } from '../src/runs/run.service';
+import { StageRun } from '../src/runs/stage-run.entity';
+import { RunRecorder } from '../src/runs/run-recorder.service';
 import { TaskRun } from '../src/runs/task-run.entity';
 import {
   aRun,
@@ -76,7 +77,9 @@ describe('run ingestion', () => {
 
   async function getRun(runId: string) {
     const response = await request(sut.http).get(`/runs/${runId}`).expect(200);
-    return response.body as Record<string, unknown> & { taskRuns: Record<string, unknown>[] };
+    return response.body as Record<string, unknown> & {
+      stages: (Record<string, unknown> & { taskRuns: Record<string, unknown>[] })[];
+    };
   }
 
   it('converges to the same run whether its events arrive in order or backwards and twice each', async () => {
@@ -140,9 +143,12 @@ describe('run ingestion', () => {
       { description: 'the backwards run to be complete' },
     );
 
-    const comparable = ({ id: _id, component: _component, taskRuns, ...run }: Awaited<ReturnType<typeof getRun>>) => ({
+    const comparable = ({ id: _id, component: _component, stages, ...run }: Awaited<ReturnType<typeof getRun>>) => ({
       ...run,
-      taskRuns: taskRuns.map(({ id: _taskId, ...task }) => task),
+      stages: stages.map(({ taskRuns, ...stage }) => ({
+        ...stage,
+        taskRuns: taskRuns.map(({ id: _taskId, ...task }) => task),
+      })),
     });
     expect(comparable(actual)).toEqual(comparable(expected));
     expect(actual).toMatchObject({
@@ -157,7 +163,22 @@ describe('run ingestion', () => {
       finishedAt: '2026-11-22T10:00:09.000Z',
       durationMs: 8_000,
     });
-    expect(actual.taskRuns).toEqual([
+    // The definition plans one stage, build, with one task; both tasks ran in it.
+    expect(actual.stages).toEqual([
+      expect.objectContaining({
+        name: 'build',
+        position: 0,
+        status: 'finished',
+        outcome: 'failure',
+        taskCount: 1,
+        tasksStarted: 2,
+        tasksFinished: 2,
+        startedAt: '2026-11-22T10:00:02.000Z',
+        finishedAt: '2026-11-22T10:00:08.000Z',
+        durationMs: 6_000,
+      }),
+    ]);
+    expect(actual.stages[0]!.taskRuns).toEqual([
       expect.objectContaining({
         taskName: 'compile',
         status: 'finished',
@@ -168,12 +189,18 @@ describe('run ingestion', () => {
       expect.objectContaining({ taskName: 'unit-tests', status: 'finished', outcome: 'failure', exitCode: 1 }),
     ]);
 
-    // The log holds each CloudEvent once: 7 events, plus the re-published finished event.
-    const logged = await sut.dataSource.query<{ count: number }[]>(
-      'SELECT count(*)::int AS count FROM events WHERE run_id = $1',
-      [backwards.runId],
+    // The log holds each CloudEvent once: 7 events, the re-published finished event, and the answer to queued.
+    const logged = await waitFor(
+      async () => {
+        const [row] = await sut.dataSource.query<{ count: number }[]>(
+          'SELECT count(*)::int AS count FROM events WHERE run_id = $1',
+          [backwards.runId],
+        );
+        return row!.count >= 9 && row!.count;
+      },
+      { description: 'the version announcement in the log' },
     );
-    expect(logged[0]?.count).toBe(8);
+    expect(logged).toBe(9);
   });
 
   it('answers 404 for a run it has never seen and 400 for an impossible run id', async () => {
@@ -186,13 +213,22 @@ describe('run ingestion', () => {
     expect(invalid.body).toMatchObject({ code: 'request.invalid', details: [{ path: 'id' }] });
   });
 
-  // Straight through RunService, one transaction per delivery as the consumer does, but without the
-  // consumer's de-duplication: every copy reaches the upserts, and the rows must match the rules' model.
+  // Straight through RunRecorder, without the consumer's de-duplication: every copy reaches the upserts, in
+  // batches of 1 to 3 messages (copies may share a batch), and the rows must match the rules' model.
   describe('the upserts, against the rules they are written from', () => {
-    const deliverDirectly = (record: (manager: EntityManager) => Promise<void>) => sut.dataSource.transaction(record);
+    /** `steps` delivered in consecutive batches of 1, 2, 3, 1, 2, ... messages, one transaction each. */
+    async function deliverInBatches<S extends string>(
+      steps: S[],
+      messageOf: (step: S) => { data: unknown; attributes: CloudEventAttributes },
+    ) {
+      const recorder = sut.app.get(RunRecorder);
+      for (let i = 0, size = 1; i < steps.length; i += size, size = (size % 3) + 1) {
+        const batch = steps.slice(i, i + size).map(messageOf);
+        await sut.dataSource.transaction((manager) => recorder.record(manager, batch));
+      }
+    }
 
     it('store what the rules say for every order of a run’s events, each delivered twice', async () => {
-      const runs = sut.app.get(RunService);
       type Step = 'queued' | 'started' | 'finished';
       const orders = distinctOrders<Step>(['queued', 'queued', 'started', 'started', 'finished', 'finished']);
       // Each order gets a run of its own component, so every run gets version 1.
@@ -206,16 +242,12 @@ describe('run ingestion', () => {
       });
 
       await Promise.all(
-        cases.map(async ({ order, events }) => {
-          for (const step of order) {
-            await deliverDirectly((manager) => {
-              const attributes = attributesOf(events[step], events[step].subject.id);
-              if (step === 'queued') return runs.recordQueued(manager, events.queued, attributes);
-              if (step === 'started') return runs.recordStarted(manager, events.started, attributes);
-              return runs.recordFinished(manager, events.finished, attributes);
-            });
-          }
-        }),
+        cases.map(({ order, events }) =>
+          deliverInBatches(order, (step) => ({
+            data: events[step],
+            attributes: attributesOf(events[step], events[step].subject.id),
+          })),
+        ),
       );
 
       for (const { order, run, events } of cases) {
@@ -228,19 +260,23 @@ describe('run ingestion', () => {
           (stored, step) => mergePatch(stored, patches[step], runMergeRules),
           undefined,
         );
-        const { updatedAt: _updatedAt, ...stored } = await sut.dataSource.manager.findOneByOrFail(Run, {
+        const {
+          updatedAt: _updatedAt,
+          listedAt,
+          ...stored
+        } = await sut.dataSource.manager.findOneByOrFail(Run, {
           id: run.runId,
         });
         expect(stored).toEqual(model);
+        expect(listedAt).toEqual(new Date('2026-11-22T10:00:00.000Z'));
       }
     });
 
     it('store what the rules say for every order of a task run’s events, each delivered twice', async () => {
-      const runs = sut.app.get(RunService);
       type Step = 'started' | 'finished';
       const run = aRun();
       const cases = distinctOrders<Step>(['started', 'started', 'finished', 'finished']).map((order) => {
-        const task = aTask();
+        const task = aTask({ stage: uniqueId('stage-') });
         return {
           order,
           task,
@@ -253,14 +289,10 @@ describe('run ingestion', () => {
       });
 
       for (const { order, task, events } of cases) {
-        for (const step of order) {
-          await deliverDirectly((manager) => {
-            const attributes = attributesOf(events[step], run.runId);
-            return step === 'started'
-              ? runs.recordTaskStarted(manager, events.started, attributes)
-              : runs.recordTaskFinished(manager, events.finished, attributes);
-          });
-        }
+        await deliverInBatches(order, (step) => ({
+          data: events[step],
+          attributes: attributesOf(events[step], run.runId),
+        }));
         const patches = { started: startedTaskRun(events.started), finished: finishedTaskRun(events.finished) };
         const model = order.reduce<TaskRunPatch | undefined>(
           (stored, step) => mergePatch(stored, patches[step], taskRunMergeRules),
@@ -271,6 +303,9 @@ describe('run ingestion', () => {
         });
         expect(stored).toEqual(model);
         expect(stored).toMatchObject({ status: 'finished', startedAt: new Date('2026-11-22T10:00:02.000Z') });
+        // Its stage (not in any definition: the run was never queued) is finished once its one task is.
+        const stage = await sut.dataSource.manager.findOneByOrFail(StageRun, { runId: run.runId, name: task.stage });
+        expect(stage).toMatchObject({ status: 'finished', outcome: 'failure', tasksStarted: 1, durationMs: 3_000 });
       }
     });
   });

@@ -5,7 +5,8 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { EntityManager } from 'typeorm';
 import { ComponentService } from '../src/components/component.service';
-import type { ComponentVersionsResponse } from '../src/versions/component-versions.dto';
+import type { Page } from '../src/pagination/cursor';
+import type { VersionResponse } from '../src/versions/version.dto';
 import { VersionService } from '../src/versions/version.service';
 import { aRun, queued } from './support/run-events.fixtures';
 import { startApp, type TestApp } from './support/start-app';
@@ -51,11 +52,11 @@ describe('version allocation', () => {
 
     const response = await request(sut.http).get(`/components/${component}/versions`).expect(200);
     expect(response.body).toEqual({
-      component,
-      versions: [
-        { version: '2', runId: second.runId, revision: 'bbb222', allocatedAt: expect.any(String) },
-        { version: '1', runId: first.runId, revision: 'aaa111', allocatedAt: expect.any(String) },
+      items: [
+        { component, version: '2', runId: second.runId, revision: 'bbb222', allocatedAt: expect.any(String) },
+        { component, version: '1', runId: first.runId, revision: 'aaa111', allocatedAt: expect.any(String) },
       ],
+      nextCursor: null,
     });
     const run = await request(sut.http).get(`/runs/${second.runId}`).expect(200);
     expect(run.body).toMatchObject({ id: second.runId, version: '2', status: 'queued', component });
@@ -73,7 +74,7 @@ describe('version allocation', () => {
     const versions = allocations.map((m) => Number((m.data as VersionAllocated).subject.content.version));
     expect([...versions].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     const listed = await request(sut.http).get(`/components/${component}/versions`).expect(200);
-    expect((listed.body as ComponentVersionsResponse).versions.map((v) => v.version)).toEqual(
+    expect((listed.body as Page<VersionResponse>).items.map((v) => v.version)).toEqual(
       Array.from({ length: 20 }, (_, i) => String(20 - i)),
     );
   });
@@ -117,7 +118,7 @@ describe('version allocation', () => {
 
     expect(answers.map((m) => (m.data as VersionAllocated).subject.content.version)).toEqual(['1', '1']);
     const listed = await request(sut.http).get(`/components/${component}/versions`).expect(200);
-    expect(listed.body.versions).toHaveLength(1);
+    expect(listed.body.items).toHaveLength(1);
   });
 
   it('answers 404 for a component it has never seen', async () => {

@@ -5,6 +5,12 @@ import { LogLines } from './logs/log-lines';
 import { PipelineRunFinished, PipelineRunQueued, PipelineRunStarted } from './pipeline-runs/pipeline-run.events';
 import { TaskRunFinished, TaskRunStarted } from './task-runs/task-run.events';
 import { VersionAllocated } from './versions/version.events';
+import { TestSuiteRunFinished } from './test-suites/testsuite-run.events';
+import { ArtifactPublished } from './artifacts/artifact.events';
+import { ServiceDeployed, ServiceRolledback, ServiceUpgraded } from './deployments/service.events';
+import { IncidentDetected, IncidentResolved } from './incidents/incident.events';
+import { VersionPromoted } from './promotions/version-promoted.events';
+import { ApprovalDecided, ApprovalRequested } from './approvals/approval.events';
 
 /** Every message type we know, by CloudEvents type. Consumers use it to pick the schema of what they read. */
 export const allMessageDefinitions: readonly MessageDefinition[] = [
@@ -20,6 +26,16 @@ export const allMessageDefinitions: readonly MessageDefinition[] = [
   ProvisionEnvironment,
   DestroyEnvironment,
   LogLines,
+  TestSuiteRunFinished,
+  ArtifactPublished,
+  ServiceDeployed,
+  ServiceUpgraded,
+  ServiceRolledback,
+  IncidentDetected,
+  IncidentResolved,
+  VersionPromoted,
+  ApprovalRequested,
+  ApprovalDecided,
 ] as MessageDefinition[];
 
 const byType = new Map(allMessageDefinitions.map((d) => [d.type, d]));

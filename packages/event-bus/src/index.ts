@@ -13,6 +13,13 @@ export {
   type MessageHandler,
 } from './consumer/event-consumer';
 export { PermanentFailure } from './consumer/permanent-failure';
+export {
+  BatchEventConsumer,
+  type BatchEventConsumerOptions,
+  type BatchMessage,
+  type BatchContext,
+  type BatchHandler,
+} from './consumer/batch-event-consumer';
 export { EventTap, type TappedMessage } from './tap/event-tap';
 export { EventBusTables1763800000000 } from './migrations/event-bus-tables.migration';
 

@@ -19,6 +19,10 @@ export class Component {
   @Column({ name: 'version_scheme', type: 'text' })
   versionScheme!: VersionScheme;
 
+  /** For `semver`: the version with its auto-incremented part written `<n>`, e.g. `2.4.<n>`. */
+  @Column({ name: 'version_pattern', type: 'text', nullable: true })
+  versionPattern!: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -1,5 +1,7 @@
 import { baseServiceEnv } from '@pipewright/service-runtime';
 import { z } from 'zod';
+import { doraEnv } from '../dora/dora.env';
+import { webhookEnv } from '../subscriptions/webhook.env';
 
 export const SERVICE_NAME = 'build-data-repository';
 
@@ -8,7 +10,14 @@ export const envSchema = baseServiceEnv({ port: 3002 }).extend({
    * Kafka partitions of `pipewright.cdevents` ingested in parallel. Events of one run share a partition,
    * so they are still applied in order; different runs (and components) proceed side by side.
    */
-  INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  // At most 4: a batch uses two of the pool's 10 connections at once (its own, and its version allocations').
+  INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(4).default(4),
+  ...doraEnv,
+  ...webhookEnv,
+  /** CDEvents applied in one transaction: bigger batches ingest faster and hold locks longer. */
+  INGEST_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(2_500),
+  /** Seconds between heartbeat comments on live event streams (proxies close idle connections). */
+  STREAM_HEARTBEAT_SECONDS: z.coerce.number().min(0.05).max(300).default(15),
 });
 
 export type BuildDataConfig = Readonly<z.output<typeof envSchema>>;

@@ -8,10 +8,29 @@ import { DataSource } from 'typeorm';
 import { Component } from '../components/component.entity';
 import { EventLogEntry } from '../events/event-log-entry.entity';
 import { Run } from '../runs/run.entity';
+import { StageRun } from '../runs/stage-run.entity';
 import { TaskRun } from '../runs/task-run.entity';
 import { VersionCounter } from '../versions/version-counter.entity';
 import { Version } from '../versions/version.entity';
+import { Artifact } from '../artifacts/artifact.entity';
+import { Deployment } from '../deployments/deployment.entity';
+import { Incident } from '../deployments/incident.entity';
+import { Promotion } from '../promotions/promotion.entity';
+import { Subscription } from '../subscriptions/subscription.entity';
+import { WebhookDeliveryAttempt } from '../subscriptions/webhook-delivery-attempt.entity';
+import { WebhookDelivery } from '../subscriptions/webhook-delivery.entity';
+import { TestCase } from '../test-reports/test-case.entity';
+import { TestReport } from '../test-reports/test-report.entity';
+import { TestSuite } from '../test-reports/test-suite.entity';
+import { DeploymentsAndIncidents1763830200000 } from './migrations/1763830200000-deployments-and-incidents.migration';
+import { Subscriptions1763830400000 } from './migrations/1763830400000-subscriptions.migration';
+import { Promotions1763830300000 } from './migrations/1763830300000-promotions.migration';
+import { Artifacts1763830100000 } from './migrations/1763830100000-artifacts.migration';
+import { TestReports1763830000000 } from './migrations/1763830000000-test-reports.migration';
 import { RunsAndVersions1763812000000 } from './migrations/1763812000000-runs-and-versions.migration';
+import { SemverComponents1763820000000 } from './migrations/1763820000000-semver-components.migration';
+import { RunHistory1763820100000 } from './migrations/1763820100000-run-history.migration';
+import { EventLogQueries1763820200000 } from './migrations/1763820200000-event-log-queries.migration';
 
 export const SCHEMA = 'builddata';
 
@@ -21,8 +40,38 @@ export function dataSourceOptions(url: string): PostgresDataSourceOptions {
     url,
     schema: SCHEMA,
     applicationName: 'build-data-repository',
-    entities: [...eventBusEntities, Component, VersionCounter, Version, Run, TaskRun, EventLogEntry],
-    migrations: [EventBusTables1763800000000, RunsAndVersions1763812000000],
+    entities: [
+      ...eventBusEntities,
+      Component,
+      VersionCounter,
+      Version,
+      Run,
+      TaskRun,
+      StageRun,
+      EventLogEntry,
+      TestReport,
+      TestSuite,
+      TestCase,
+      Artifact,
+      Deployment,
+      Incident,
+      Promotion,
+      Subscription,
+      WebhookDelivery,
+      WebhookDeliveryAttempt,
+    ],
+    migrations: [
+      EventBusTables1763800000000,
+      RunsAndVersions1763812000000,
+      SemverComponents1763820000000,
+      RunHistory1763820100000,
+      EventLogQueries1763820200000,
+      TestReports1763830000000,
+      Artifacts1763830100000,
+      DeploymentsAndIncidents1763830200000,
+      Promotions1763830300000,
+      Subscriptions1763830400000,
+    ],
   });
 }
 

@@ -27,6 +27,9 @@ export class EventLogEntry {
   @Column({ name: 'run_id', type: 'text', nullable: true })
   runId!: string | null;
 
+  @Column({ type: 'text', nullable: true })
+  component!: string | null;
+
   /** When it happened (the CDEvent's timestamp). */
   @Column({ type: 'timestamptz' })
   time!: Date;

@@ -1,78 +1,96 @@
+import { outcomeSchema } from '@pipewright/contracts';
 import { z } from 'zod';
+import { iso, runSummarySchema, toRunSummary } from './list-runs.dto';
+import { TASK_RUN_STATUSES, type RunStatus } from './run-merge';
 import type { Run } from './run.entity';
+import type { StageRun } from './stage-run.entity';
 import type { TaskRun } from './task-run.entity';
 
 export const runParamsSchema = z.object({ id: z.string().min(1).max(200) });
 export type RunParams = z.infer<typeof runParamsSchema>;
 
-export interface TaskRunDetails {
-  id: string;
-  stage: string;
-  taskName: string;
-  attempt: number;
-  status: TaskRun['status'];
-  outcome: TaskRun['outcome'];
-  exitCode: number | null;
-  errors: string | null;
-  startedAt: string | null;
-  finishedAt: string | null;
-  durationMs: number | null;
-}
+const time = z.iso.datetime().nullable();
+
+export const taskRunSchema = z.object({
+  id: z.string(),
+  taskName: z.string(),
+  attempt: z.number().int().describe('1 for the first attempt; retries count up'),
+  status: z.enum(TASK_RUN_STATUSES),
+  outcome: outcomeSchema.nullable(),
+  exitCode: z.number().int().nullable(),
+  errors: z.string().nullable(),
+  startedAt: time,
+  finishedAt: time,
+  durationMs: z.number().int().nullable(),
+});
+
+export const STAGE_RUN_STATUSES = ['pending', 'running', 'finished', 'skipped'] as const;
+
+export const stageRunSchema = z.object({
+  name: z.string(),
+  position: z.number().int().nullable().describe('Index in the definition; null for a stage it does not list'),
+  status: z
+    .enum(STAGE_RUN_STATUSES)
+    .describe('skipped: the run finished without starting it; finished also when the run skipped some of its tasks'),
+  outcome: outcomeSchema.nullable().describe('The worst outcome of its tasks (latest attempt of each)'),
+  taskCount: z.number().int().nullable(),
+  tasksStarted: z.number().int(),
+  tasksFinished: z.number().int(),
+  startedAt: time,
+  finishedAt: time,
+  durationMs: z.number().int().nullable(),
+  /** Every attempt of every task, in the order they started. */
+  taskRuns: z.array(taskRunSchema),
+});
+export type StageRunDetails = z.infer<typeof stageRunSchema>;
 
 /** `GET /runs/:id`: the run as executed. */
-export interface RunDetails {
-  id: string;
-  pipelineName: string;
-  component: string;
-  team: string;
-  solution: string;
-  revision: string | null;
-  trigger: Run['trigger'];
-  definition: Run['definition'];
-  version: string | null;
-  status: Run['status'];
-  outcome: Run['outcome'];
-  errors: string | null;
-  queuedAt: string | null;
-  startedAt: string | null;
-  finishedAt: string | null;
-  durationMs: number | null;
-  /** In the order they started. */
-  taskRuns: TaskRunDetails[];
+export const runDetailsSchema = runSummarySchema.extend({
+  definition: z.record(z.string(), z.unknown()).nullable().describe('The resolved pipeline exactly as it ran'),
+  /** In the order of the definition; stages it does not list after them, by start. */
+  stages: z.array(stageRunSchema),
+});
+export type RunDetails = z.infer<typeof runDetailsSchema>;
+
+/**
+ * What a stage's stored status means once the run is over: one never started was skipped, and one whose
+ * started tasks all finished is finished even if the run skipped its other tasks (after a failure).
+ */
+export function stageStatusOf(stage: Pick<StageRun, 'status' | 'tasksStarted' | 'tasksFinished'>, run: RunStatus) {
+  if (run !== 'finished' || stage.status === 'finished') return stage.status;
+  if (stage.status === 'pending') return 'skipped';
+  return stage.tasksFinished === stage.tasksStarted ? 'finished' : 'running';
 }
 
-const iso = (date: Date | null) => date?.toISOString() ?? null;
-
-export function toRunDetails(run: Run, taskRuns: TaskRun[]): RunDetails {
+export function toRunDetails(run: Run, stages: StageRun[], taskRuns: TaskRun[]): RunDetails {
+  const tasksOf = new Map<string, TaskRun[]>();
+  for (const task of taskRuns) tasksOf.set(task.stage, [...(tasksOf.get(task.stage) ?? []), task]);
   return {
-    id: run.id,
-    pipelineName: run.pipelineName,
-    component: run.component,
-    team: run.team,
-    solution: run.solution,
-    revision: run.revision,
-    trigger: run.trigger,
+    ...toRunSummary(run),
     definition: run.definition,
-    version: run.version,
-    status: run.status,
-    outcome: run.outcome,
-    errors: run.errors,
-    queuedAt: iso(run.queuedAt),
-    startedAt: iso(run.startedAt),
-    finishedAt: iso(run.finishedAt),
-    durationMs: run.durationMs,
-    taskRuns: taskRuns.map((task) => ({
-      id: task.id,
-      stage: task.stage,
-      taskName: task.taskName,
-      attempt: task.attempt,
-      status: task.status,
-      outcome: task.outcome,
-      exitCode: task.exitCode,
-      errors: task.errors,
-      startedAt: iso(task.startedAt),
-      finishedAt: iso(task.finishedAt),
-      durationMs: task.durationMs,
+    stages: stages.map((stage) => ({
+      name: stage.name,
+      position: stage.position,
+      status: stageStatusOf(stage, run.status),
+      outcome: stage.outcome,
+      taskCount: stage.taskCount,
+      tasksStarted: stage.tasksStarted,
+      tasksFinished: stage.tasksFinished,
+      startedAt: iso(stage.startedAt),
+      finishedAt: iso(stage.finishedAt),
+      durationMs: stage.durationMs,
+      taskRuns: (tasksOf.get(stage.name) ?? []).map((task) => ({
+        id: task.id,
+        taskName: task.taskName,
+        attempt: task.attempt,
+        status: task.status,
+        outcome: task.outcome,
+        exitCode: task.exitCode,
+        errors: task.errors,
+        startedAt: iso(task.startedAt),
+        finishedAt: iso(task.finishedAt),
+        durationMs: task.durationMs,
+      })),
     })),
   };
 }

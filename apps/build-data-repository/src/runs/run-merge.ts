@@ -23,7 +23,7 @@ export type RunStatus = (typeof RUN_STATUSES)[number];
 export const TASK_RUN_STATUSES = ['running', 'finished'] as const;
 export type TaskRunStatus = (typeof TASK_RUN_STATUSES)[number];
 
-type WithRequired<T, K extends keyof T> = Pick<T, K> & Partial<Omit<T, K | 'updatedAt'>>;
+type WithRequired<T, K extends keyof T> = Pick<T, K> & Partial<Omit<T, K | 'updatedAt' | 'listedAt'>>;
 
 export type RunPatch = WithRequired<Run, 'id' | 'pipelineName' | 'component' | 'team' | 'solution' | 'status'>;
 export type TaskRunPatch = WithRequired<
@@ -75,15 +75,18 @@ function ownership(event: PipelineRunQueued | PipelineRunStarted | PipelineRunFi
   };
 }
 
-/** `version` is the one the build-data repository allocated for the run while recording this event. */
-export function queuedRun(event: PipelineRunQueued, version: string): RunPatch {
+/**
+ * `version`: the one the build-data repository allocated for the run while recording this event (the
+ * recorder writes it separately, after allocating; the allocated version wins).
+ */
+export function queuedRun(event: PipelineRunQueued, version?: string): RunPatch {
   return {
     ...ownership(event),
     status: 'queued',
     revision: event.customData.revision ?? null,
     trigger: event.customData.trigger,
     definition: event.customData.definition,
-    version,
+    ...(version === undefined ? {} : { version }),
     queuedAt: new Date(event.context.timestamp),
   };
 }

@@ -55,6 +55,10 @@ export class Run {
   @Column({ name: 'duration_ms', type: 'bigint', nullable: true, transformer: bigintAsNumber })
   durationMs!: number | null;
 
+  /** The history list's sort key, computed by Postgres: queued_at, or the first time known until it arrives. */
+  @Column({ name: 'listed_at', type: 'timestamptz', insert: false, update: false })
+  listedAt!: Date;
+
   @Column({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;
 }

@@ -1,17 +1,19 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ComponentsModule } from '../components/components.module';
-import { EventsModule } from '../events/events.module';
 import { VersionsModule } from '../versions/versions.module';
-import { RunEventsConsumer } from './run-events.consumer';
+import { RunHistoryService } from './run-history.service';
+import { RunRecorder } from './run-recorder.service';
 import { Run } from './run.entity';
-import { RunService } from './run.service';
 import { RunsController } from './runs.controller';
+import { StageRecorder } from './stage-recorder.service';
+import { StageRun } from './stage-run.entity';
 import { TaskRun } from './task-run.entity';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Run, TaskRun]), EventsModule, ComponentsModule, VersionsModule],
+  imports: [TypeOrmModule.forFeature([Run, StageRun, TaskRun]), ComponentsModule, VersionsModule],
   controllers: [RunsController],
-  providers: [RunService, RunEventsConsumer],
+  providers: [RunRecorder, StageRecorder, RunHistoryService],
+  exports: [RunRecorder],
 })
 export class RunsModule {}

@@ -1,0 +1,197 @@
+import { Topics, VERSION_ALLOCATED } from '@pipewright/contracts';
+import { EventBus } from '@pipewright/event-bus';
+import { Client } from 'pg';
+import { benchServices, startBenchApp, type BenchServices } from './support/bench-app';
+import { EVENTS_PER_RUN, interleavedRuns, runMessages, STAGES, TASKS_PER_STAGE } from './support/run-event-stream';
+import { log, round, since } from './support/stats';
+
+const TARGET = 20_000;
+const MIN_SECONDS = 60;
+
+/**
+ * `ingest`: CDEvents per second from Kafka into Postgres through the service's ingestion (batch consumer:
+ * event log, runs, task and stage runs, version allocation with its outbox answer), sustained for at least
+ * 60 s with realistic interleaved run events and redeliveries. Then checks every row: none lost, none twice.
+ * Baseline: raw multi-row INSERTs of the same rows into a copy of the events table (same indexes).
+ */
+export async function ingestBench(): Promise<string> {
+  const runs = Number(process.env.BENCH_INGEST_RUNS ?? Math.ceil((TARGET * (MIN_SECONDS + 5)) / EVENTS_PER_RUN));
+  const services = await benchServices();
+  const producerBus = new EventBus({ brokers: services.brokers, service: 'bench', topicPrefix: services.topicPrefix, partitions: 4 });
+  await producerBus.connect();
+  try {
+    const baseline = await rawInsertBaseline(services);
+    log(`ingest: baseline raw INSERT ${Math.round(baseline)} rows/s`);
+
+    const produced = await produce(producerBus, runs);
+    log(`ingest: ${produced.unique} events (+${produced.redeliveries} redeliveries) of ${runs} runs in Kafka`);
+
+    // The service's own defaults, unless INGEST_BATCH_SIZE / INGEST_CONCURRENCY are set to try others.
+    const tuning = Object.fromEntries(
+      ['INGEST_BATCH_SIZE', 'INGEST_CONCURRENCY'].flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])),
+    );
+    const app = await startBenchApp(services, tuning);
+    const start = performance.now();
+    try {
+      await waitUntilConsumed(producerBus, services, start);
+      const seconds = since(start) / 1_000;
+      const rate = produced.unique / seconds;
+      log(`ingest: all consumed in ${round(seconds)} s`);
+      const check = await checkRows(services.database.url, runs, produced.unique);
+      console.log(`ingest: baseline raw INSERT (same rows, same indexes, no Kafka): ${Math.round(baseline)} rows/s`);
+      console.log(`ingest: ${produced.unique} events + ${produced.redeliveries} redeliveries of ${runs} runs in ${round(seconds)} s`);
+      console.log(`ingest: rows check: lost=${check.lost} duplicated=${check.duplicated} runs-finished=${check.finishedRuns}/${runs} task-runs=${check.taskRuns} stage-runs-finished=${check.finishedStages} versions=${check.versions}`);
+      if (seconds < MIN_SECONDS) console.log(`ingest: ran ${round(seconds)} s < ${MIN_SECONDS} s: raise BENCH_INGEST_RUNS`);
+      if (check.lost > 0 || check.duplicated > 0) console.log('ingest: FAILED the rows check');
+      return `ingest: ${Math.round(rate)} events/s (target >= ${TARGET})`;
+    } finally {
+      await app.close();
+    }
+  } finally {
+    await producerBus.disconnect();
+    await services.database.drop();
+  }
+}
+
+async function produce(bus: EventBus, runs: number): Promise<{ unique: number; redeliveries: number }> {
+  await bus.ensureTopics([Topics.cdevents]);
+  const producer = bus.kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  const topic = bus.topic(Topics.cdevents);
+  const seen = new Set<string>();
+  let total = 0;
+  let batch: { key: string; value: string; headers: Record<string, string> }[] = [];
+  const inFlight = new Set<Promise<unknown>>();
+  const flush = async () => {
+    const messages = batch;
+    batch = [];
+    const sending = producer.send({ topic, acks: 1, messages });
+    inFlight.add(sending);
+    void sending.finally(() => inFlight.delete(sending));
+    if (inFlight.size >= 4) await Promise.race(inFlight);
+  };
+  const start = performance.now();
+  for (const message of interleavedRuns(runs, 500, 0.05)) {
+    seen.add(message.id);
+    total++;
+    batch.push({ key: message.key, value: message.value, headers: message.headers });
+    if (batch.length === 1_000) await flush();
+    if (total % 200_000 === 0) log(`ingest: produced ${total} in ${round(since(start) / 1_000)} s`);
+  }
+  if (batch.length > 0) await flush();
+  await Promise.all(inFlight);
+  await producer.disconnect();
+  return { unique: seen.size, redeliveries: total - seen.size };
+}
+
+/** Until the consumer group has committed the end offset of every partition. */
+async function waitUntilConsumed(bus: EventBus, services: BenchServices, start: number): Promise<void> {
+  const admin = bus.kafka.admin();
+  await admin.connect();
+  try {
+    const topic = bus.topic(Topics.cdevents);
+    const groupId = `${services.topicPrefix}build-data-repository.run-events`;
+    const ends = await admin.fetchTopicOffsets(topic);
+    const total = ends.reduce((sum, p) => sum + Number(p.high), 0);
+    let lastLog = 0;
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 500));
+      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      // The end offsets grow as the service's own answers (VersionAllocated) arrive; the produced ones are `ends`.
+      const done = ends.every((end) => {
+        const partition = committed?.partitions.find((p) => p.partition === end.partition);
+        return partition !== undefined && Number(partition.offset) >= Number(end.high);
+      });
+      const consumed = (committed?.partitions ?? []).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
+      if (since(start) - lastLog > 10_000) {
+        lastLog = since(start);
+        log(`ingest: ${Math.min(consumed, total)}/${total} messages consumed after ${round(since(start) / 1_000)} s`);
+      }
+      if (done) return;
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Every produced event stored once, every run complete; answers (VersionAllocated) are counted apart. */
+async function checkRows(url: string, runs: number, produced: number) {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('SET search_path TO builddata');
+    const count = async (sql: string) => Number((await client.query<{ n: string }>(sql)).rows[0]!.n);
+    const stored = await count(`SELECT count(*) AS n FROM events WHERE type <> '${VERSION_ALLOCATED}'`);
+    const distinct = await count(`SELECT count(DISTINCT id) AS n FROM events WHERE type <> '${VERSION_ALLOCATED}'`);
+    return {
+      lost: produced - distinct,
+      duplicated: stored - distinct,
+      finishedRuns: await count(`SELECT count(*) AS n FROM runs WHERE status = 'finished' AND version IS NOT NULL`),
+      taskRuns: `${await count(`SELECT count(*) AS n FROM task_runs WHERE status = 'finished'`)}/${runs * STAGES.length * TASKS_PER_STAGE}`,
+      finishedStages: `${await count(`SELECT count(*) AS n FROM stage_runs WHERE status = 'finished'`)}/${runs * STAGES.length}`,
+      versions: `${await count(`SELECT count(*) AS n FROM versions`)}/${runs}`,
+    };
+  } finally {
+    await client.end();
+  }
+}
+
+/** Multi-row INSERTs of event rows like ingestion writes, 4 connections, 10 s, into a copy of the events table. */
+async function rawInsertBaseline(services: BenchServices): Promise<number> {
+  const admin = new Client({ connectionString: services.database.url });
+  await admin.connect();
+  // The same table the service creates (migrations not run yet in this database): columns and indexes of events.
+  await admin.query(`
+    CREATE TABLE baseline_events (
+      id text PRIMARY KEY, seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE, cdevent_id text NOT NULL, type text NOT NULL,
+      source text NOT NULL, subject text, run_id text, component text, time timestamptz NOT NULL,
+      received_at timestamptz NOT NULL DEFAULT now(), payload jsonb NOT NULL)`);
+  for (const index of ['run_id, seq', 'type, time', 'component, seq', 'type, seq', 'subject, seq']) {
+    await admin.query(`CREATE INDEX ON baseline_events (${index})`);
+  }
+  await admin.end();
+  const rows = Array.from({ length: 50 }, (_, i) => runMessages(i, Date.now())).flat();
+  const columns = (offset: number) => {
+    const chunk = Array.from({ length: 1_000 }, (_, i) => rows[(offset + i) % rows.length]!);
+    const parsed = chunk.map((m) => JSON.parse(m.value) as { context: { id: string; timestamp: string }; customData?: { component?: string } });
+    return [
+      chunk.map(() => crypto.randomUUID()),
+      parsed.map((e) => e.context.id),
+      chunk.map((m) => m.headers.ce_type!),
+      chunk.map((m) => m.headers.ce_source!),
+      chunk.map((m) => m.headers.ce_subject ?? null),
+      chunk.map((m) => m.key),
+      parsed.map((e) => e.customData?.component ?? null),
+      parsed.map((e) => e.context.timestamp),
+      chunk.map((m) => m.value),
+    ];
+  };
+  const deadline = performance.now() + 10_000;
+  let inserted = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: 4 }, async (_, worker) => {
+      const client = new Client({ connectionString: services.database.url });
+      await client.connect();
+      try {
+        for (let offset = worker * 1_000; performance.now() < deadline; offset += 4_000) {
+          await client.query(
+            `INSERT INTO baseline_events (id, cdevent_id, type, source, subject, run_id, component, time, payload)
+             SELECT id, c, t, s, sub, r, comp, tm, p::jsonb FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],
+               $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::text[]) AS x(id, c, t, s, sub, r, comp, tm, p)`,
+            columns(offset),
+          );
+          inserted += 1_000;
+        }
+      } finally {
+        await client.end();
+      }
+    }),
+  );
+  const rate = inserted / (since(start) / 1_000);
+  const cleanup = new Client({ connectionString: services.database.url });
+  await cleanup.connect();
+  await cleanup.query('DROP TABLE baseline_events');
+  await cleanup.end();
+  return rate;
+}

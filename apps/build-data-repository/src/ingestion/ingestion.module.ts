@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { EventsModule } from '../events/events.module';
+import { RunsModule } from '../runs/runs.module';
+import { CDEventsIngestConsumer } from './cdevents-ingest.consumer';
+import { IngestService } from './ingest.service';
+
+@Module({
+  imports: [RunsModule, EventsModule],
+  providers: [IngestService, CDEventsIngestConsumer],
+})
+export class IngestionModule {}

@@ -1,0 +1,98 @@
+import { plannedStages, summarizeStage, type TaskAttempt } from './stage-summary';
+
+const at = (seconds: number) => new Date(Date.UTC(2026, 10, 22, 10, 0, seconds));
+
+function attempt(overrides: Partial<TaskAttempt> & Pick<TaskAttempt, 'taskName'>): TaskAttempt {
+  return { attempt: 1, status: 'finished', outcome: 'success', startedAt: at(0), finishedAt: at(1), ...overrides };
+}
+
+describe(summarizeStage.name, () => {
+  it('is pending while no task has started', () => {
+    expect(summarizeStage([], 2)).toMatchObject({ status: 'pending', outcome: null, tasksStarted: 0, startedAt: null });
+  });
+
+  it('runs until every task of the definition has finished', () => {
+    const compile = attempt({ taskName: 'compile', startedAt: at(2), finishedAt: at(5) });
+
+    expect(summarizeStage([compile], 2)).toMatchObject({
+      status: 'running',
+      outcome: 'success',
+      tasksStarted: 1,
+      tasksFinished: 1,
+      startedAt: at(2),
+      finishedAt: null,
+      durationMs: null,
+    });
+  });
+
+  it('finishes with the worst outcome, from the first start to the last finish', () => {
+    const sut = summarizeStage(
+      [
+        attempt({ taskName: 'compile', startedAt: at(2), finishedAt: at(5) }),
+        attempt({ taskName: 'lint', startedAt: at(3), finishedAt: at(9), outcome: 'failure' }),
+      ],
+      2,
+    );
+
+    expect(sut).toEqual({
+      status: 'finished',
+      outcome: 'failure',
+      tasksStarted: 2,
+      tasksFinished: 2,
+      startedAt: at(2),
+      finishedAt: at(9),
+      durationMs: 7_000,
+    });
+  });
+
+  it('counts each task by its latest attempt: a retry that passed makes the stage pass', () => {
+    const sut = summarizeStage(
+      [
+        attempt({ taskName: 'deploy', attempt: 1, outcome: 'error', startedAt: at(1), finishedAt: at(2) }),
+        attempt({ taskName: 'deploy', attempt: 2, outcome: 'success', startedAt: at(3), finishedAt: at(6) }),
+      ],
+      1,
+    );
+
+    expect(sut).toMatchObject({ status: 'finished', outcome: 'success', tasksStarted: 1, durationMs: 5_000 });
+  });
+
+  it('is running while the latest attempt runs, even after an earlier one failed', () => {
+    const sut = summarizeStage(
+      [
+        attempt({ taskName: 'deploy', attempt: 2, status: 'running', outcome: null, finishedAt: null }),
+        attempt({ taskName: 'deploy', attempt: 1, outcome: 'failure' }),
+      ],
+      1,
+    );
+
+    expect(sut).toMatchObject({ status: 'running', outcome: null, tasksFinished: 0 });
+  });
+
+  it('without the definition, finishes once every task seen has finished', () => {
+    expect(summarizeStage([attempt({ taskName: 'compile' })], null).status).toBe('finished');
+  });
+});
+
+describe(plannedStages.name, () => {
+  it('reads the stages of a definition snapshot in order', () => {
+    const sut = plannedStages({
+      name: 'build-and-deploy',
+      stages: [
+        { name: 'build', tasks: [{ name: 'compile' }, { name: 'lint' }] },
+        { name: 'deploy', environment: { name: 'test' }, tasks: [{ name: 'ship' }] },
+      ],
+    });
+
+    expect(sut).toEqual([
+      { name: 'build', position: 0, taskCount: 2 },
+      { name: 'deploy', position: 1, taskCount: 1 },
+    ]);
+  });
+
+  it('plans nothing for a definition it cannot read', () => {
+    expect(plannedStages(null)).toEqual([]);
+    expect(plannedStages({ stages: 'build' })).toEqual([]);
+    expect(plannedStages({ graph: {} })).toEqual([]);
+  });
+});

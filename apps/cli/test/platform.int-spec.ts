@@ -268,17 +268,17 @@ pipeline:
   describe('pipewright approve', () => {
     it('posts the approval', async () => {
       engine = await fakeEngine(() => ({ status: 201, body: {} }));
-      const sut = await pipewright(['approve', RUN_ID, 'production', '--comment', 'ship it'], {
+      const sut = await pipewright(['approve', RUN_ID, 'production', '--by', 'alice', '--comment', 'ship it'], {
         cwd: tmpdir(),
         env: env(engine.url),
       });
-      expect(sut).toEqual({ code: 0, stdout: `Approved stage production of run ${RUN_ID}.\n`, stderr: '' });
+      expect(sut).toEqual({ code: 0, stdout: `Approved stage production of run ${RUN_ID} as alice.\n`, stderr: '' });
       expect(engine.received).toEqual([
         {
           method: 'POST',
           url: `/runs/${RUN_ID}/stages/production/approve`,
           authorization: 'Bearer tok-1',
-          body: '{"comment":"ship it"}',
+          body: '{"by":"alice","comment":"ship it"}',
         },
       ]);
     });

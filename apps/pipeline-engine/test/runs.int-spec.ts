@@ -3,7 +3,7 @@ import { startTelemetry } from '@pipewright/telemetry';
 const telemetry = startTelemetry({ serviceName: 'pipeline-engine-test' });
 
 import { createServer, type Server } from 'node:http';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,11 +11,8 @@ import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import {
   DESTROY_ENVIRONMENT,
-  ENVIRONMENT_CREATED,
   ENVIRONMENT_FAILED,
-  EnvironmentCreated,
   EnvironmentFailed,
-  LOG_LINES,
   newCDEvent,
   PIPELINE_RUN_FINISHED,
   PIPELINE_RUN_QUEUED,
@@ -23,39 +20,28 @@ import {
   PROVISION_ENVIRONMENT,
   TASK_RUN_FINISHED,
   TASK_RUN_STARTED,
-  Topics,
   VERSION_ALLOCATED,
   VersionAllocated,
-  deadLetterTopic,
   type LogLines,
   type ProvisionEnvironment,
 } from '@pipewright/contracts';
-import { EventBus, EventTap, type TappedMessage } from '@pipewright/event-bus';
+import type { TappedMessage } from '@pipewright/event-bus';
+import { parsePipelineText } from '@pipewright/pipeline-spec';
 import { configureServiceApp, parseConfig } from '@pipewright/service-runtime';
 import { kafka, postgres, topicPrefix, uniqueId, waitFor, type PostgresService } from '@pipewright/testing';
 import request from 'supertest';
 import { AppModule } from '../src/app.module';
 import { envSchema } from '../src/config/env';
 import type { RunDto } from '../src/runs/run.dto';
+import { cdevent, Peers, traceIdOf } from './support/peers';
 
 jest.setTimeout(120_000);
-
-const PROVISIONER_COMMANDS = Topics.commands('environment-provisioner');
-
-interface CDEventData {
-  subject: { id: string; content: Record<string, unknown> };
-  customData: Record<string, unknown>;
-}
-
-const cdevent = (m: TappedMessage) => m.data as CDEventData;
-const traceIdOf = (m: TappedMessage) => m.attributes.traceparent?.split('-')[1];
 
 describe('pipeline-engine runs', () => {
   let app: INestApplication;
   let db: PostgresService;
   /** The other services' side of the conversation, played by the test. */
-  let peers: EventBus;
-  let tap: EventTap;
+  let peers: Peers;
   let environmentServer: Server;
   let environmentUrl: string;
   let workspace: string;
@@ -78,19 +64,11 @@ describe('pipeline-engine runs', () => {
     const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
     app = configureServiceApp(moduleRef.createNestApplication());
     await app.init();
-    peers = new EventBus({ brokers, service: 'test-peers', topicPrefix: topicPrefix() });
-    await peers.connect();
-    tap = await EventTap.open(peers, [
-      Topics.cdevents,
-      Topics.logs,
-      PROVISIONER_COMMANDS,
-      deadLetterTopic(Topics.cdevents),
-    ]);
+    peers = await Peers.open(brokers, topicPrefix());
   });
 
   afterAll(async () => {
-    await tap?.close();
-    await peers?.disconnect();
+    await peers?.close();
     await app?.close();
     await db?.drop();
     environmentServer?.close();
@@ -100,65 +78,11 @@ describe('pipeline-engine runs', () => {
 
   const httpServer = () => app.getHttpServer() as Server;
 
-  /** The message of `type` about run `runId` (by partition key: every message of a run is keyed by it). */
-  function eventOf(type: string, runId: string, where: (m: TappedMessage) => boolean = () => true) {
-    return tap.waitFor((m) => m.attributes?.type === type && m.attributes.partitionkey === runId && where(m), {
-      timeoutMs: 60_000,
-      description: `${type} of run ${runId}`,
-    });
-  }
-
-  /** Plays the build-data repository: answers the run's `pipelinerun.queued` with a version. */
-  async function allocateVersion(runId: string, version: string) {
-    const queued = cdevent(await eventOf(PIPELINE_RUN_QUEUED, runId));
-    const component = queued.customData.component as string;
-    await peers.publishDirect(
-      VersionAllocated,
-      newCDEvent(
-        VERSION_ALLOCATED,
-        '/test/build-data-repository',
-        { id: `${component}@${version}`, content: { component, version, runId } },
-        {},
-      ),
-    );
-    return queued;
-  }
-
-  /** Plays the environment provisioner: answers the run's provision command with `environment.created`. */
-  async function createEnvironment(runId: string) {
-    const command = (await eventOf(PROVISION_ENVIRONMENT, runId)).data as ProvisionEnvironment;
-    await peers.publishDirect(
-      EnvironmentCreated,
-      newCDEvent(
-        ENVIRONMENT_CREATED,
-        '/test/environment-provisioner',
-        { id: command.environmentId, content: { name: command.name, url: environmentUrl } },
-        {
-          runId,
-          component: command.component,
-          driver: command.spec.driver,
-          lifetime: command.lifetime,
-          tags: {
-            service: command.component,
-            team: command.team,
-            solution: command.solution,
-            environment: command.name,
-            size: command.size,
-          },
-          resources: [],
-        },
-      ),
-    );
-    return command;
-  }
-
-  async function logTextOf(runId: string, taskName: string) {
-    const batches = tap.messages
-      .filter((m) => m.attributes?.type === LOG_LINES && (m.data as LogLines).runId === runId)
-      .map((m) => m.data as LogLines)
-      .filter((batch) => batch.taskName === taskName);
-    return batches.flatMap((batch) => batch.lines).sort((a, b) => a.seq - b.seq);
-  }
+  const eventOf = (type: string, runId: string, where?: (m: TappedMessage) => boolean) =>
+    peers.eventOf(type, runId, where);
+  const allocateVersion = (runId: string, version: string) => peers.allocateVersion(runId, version);
+  const createEnvironment = (runId: string) => peers.createEnvironment(runId, environmentUrl);
+  const logTextOf = async (runId: string, taskName: string) => peers.logLinesOf(runId, taskName);
 
   async function finishedRun(runId: string): Promise<RunDto> {
     return waitFor(
@@ -188,7 +112,7 @@ describe('pipeline-engine runs', () => {
             {
               name: 'build',
               tasks: [
-                { name: 'compile', run: 'echo "compiling $PIPEWRIGHT_COMPONENT $PIPEWRIGHT_VERSION in $(pwd)"' },
+                { name: 'compile', run: 'echo "compiling $PIPEWRIGHT_COMPONENT $PIPEWRIGHT_RUN_VERSION in $(pwd)"' },
                 { name: 'unit-tests', run: 'echo "tests: $SUITE"; echo "a warning" >&2', env: { SUITE: 'unit' } },
               ],
             },
@@ -206,7 +130,7 @@ describe('pipeline-engine runs', () => {
 
     // Versions for runs that are not ours are ignored, not dead-lettered.
     for (const strangerId of [crypto.randomUUID(), 'not-a-uuid']) {
-      await peers.publishDirect(
+      await peers.bus.publishDirect(
         VersionAllocated,
         newCDEvent(
           VERSION_ALLOCATED,
@@ -224,7 +148,7 @@ describe('pipeline-engine runs', () => {
       solution: 'web',
       revision: 'abc123',
       trigger: { type: 'http' },
-      definition: { name: 'ci' },
+      definition: { schemaVersion: 1, name: 'ci' },
     });
 
     const started = await eventOf(PIPELINE_RUN_STARTED, runId);
@@ -283,7 +207,7 @@ describe('pipeline-engine runs', () => {
     // Everything the run published after it started is in the run's trace.
     const runTrace = traceIdOf(started);
     expect(runTrace).toMatch(/^[0-9a-f]{32}$/);
-    const published = tap.messages.filter(
+    const published = peers.tap.messages.filter(
       (m) =>
         m.attributes?.source === '/pipewright/pipeline-engine' &&
         m.attributes.type !== PIPELINE_RUN_QUEUED &&
@@ -326,7 +250,7 @@ describe('pipeline-engine runs', () => {
       for (const task of stage.tasks) expect(task.finishedAt! >= task.startedAt!).toBe(true);
     }
 
-    expect(tap.messages.filter((m) => m.topic.endsWith('.dlq'))).toEqual([]);
+    expect(peers.tap.messages.filter((m) => m.topic.endsWith('.dlq'))).toEqual([]);
   });
 
   it('fails the run when a task fails, skips what comes after, and still destroys the environment', async () => {
@@ -362,13 +286,13 @@ describe('pipeline-engine runs', () => {
     const finished = await eventOf(PIPELINE_RUN_FINISHED, runId);
     expect(cdevent(finished).subject.content).toMatchObject({
       outcome: 'failure',
-      errors: 'task "boom" of stage "verify" exited with code 3',
+      errors: 'stage "verify" failed: task "boom" failed (exit code 3)',
     });
     const destroy = await eventOf(DESTROY_ENVIRONMENT, runId);
     expect(destroy.data).toEqual({ environmentId: provision.environmentId, runId, reason: 'run finished' });
 
     const boom = await eventOf(TASK_RUN_FINISHED, runId, (m) => cdevent(m).subject.content.taskName === 'boom');
-    expect(cdevent(boom).subject.content).toMatchObject({ outcome: 'failure', errors: 'exited with code 3' });
+    expect(cdevent(boom).subject.content).toMatchObject({ outcome: 'failure', errors: 'exit code 3' });
     expect(cdevent(boom).customData.exitCode).toBe(3);
 
     const run = await finishedRun(runId);
@@ -382,7 +306,7 @@ describe('pipeline-engine runs', () => {
       ['never', 'skipped'],
       ['publish', 'skipped'],
     ]);
-    const startedTasks = tap.messages.filter(
+    const startedTasks = peers.tap.messages.filter(
       (m) => m.attributes?.type === TASK_RUN_STARTED && m.attributes.partitionkey === runId,
     );
     expect(startedTasks.map((m) => cdevent(m).subject.content.taskName)).toEqual(['boom']);
@@ -413,7 +337,7 @@ describe('pipeline-engine runs', () => {
 
     await allocateVersion(runId, '0.1.0');
     const command = (await eventOf(PROVISION_ENVIRONMENT, runId)).data as ProvisionEnvironment;
-    await peers.publishDirect(
+    await peers.bus.publishDirect(
       EnvironmentFailed,
       newCDEvent(
         ENVIRONMENT_FAILED,
@@ -426,17 +350,147 @@ describe('pipeline-engine runs', () => {
     const finished = await eventOf(PIPELINE_RUN_FINISHED, runId);
     expect(cdevent(finished).subject.content).toMatchObject({
       outcome: 'failure',
-      errors: 'environment "test" failed: the command exited with code 1',
+      errors: 'stage "verify" errored: environment "test" could not be provided: the command exited with code 1',
     });
     const run = await finishedRun(runId);
     expect(run.stages[0]).toMatchObject({
-      status: 'failure',
+      status: 'error',
       environment: { status: 'failed', failureReason: 'the command exited with code 1', url: null },
       tasks: [expect.objectContaining({ name: 'smoke', status: 'skipped' })],
     });
-    const runMessages = tap.messages.filter((m) => m.attributes?.partitionkey === runId);
+    const runMessages = peers.tap.messages.filter((m) => m.attributes?.partitionkey === runId);
     expect(runMessages.map((m) => m.attributes.type)).not.toContain(TASK_RUN_STARTED);
     expect(runMessages.map((m) => m.attributes.type)).not.toContain(DESTROY_ENVIRONMENT);
+  });
+
+  const yamlPipeline = (component: string) => `# a pipeline as the repository has it
+component: ${component}
+team: team-y
+solution: web
+pipeline:
+  name: yaml-ci
+  stages:
+    - name: build
+      tasks:
+        - name: version
+          run: echo "tag=v-$PIPEWRIGHT_RUN_VERSION" >> "$PIPEWRIGHT_OUTPUT"
+          outputs: [tag]
+        - parallel:
+            - name: lint
+              run: echo lint
+            - name: test
+              run: echo "testing \${{ tasks.version.outputs.tag }}"
+`;
+
+  it('runs a pipewright.yml given as text, and keeps the resolved graph as the definition snapshot', async () => {
+    const component = uniqueId('yaml-');
+    const response = await request(httpServer())
+      .post('/runs')
+      .send({ workspace, revision: 'def456', pipelineYaml: yamlPipeline(component) })
+      .expect(201);
+    const { id: runId } = response.body as { id: string };
+
+    const queued = await allocateVersion(runId, '3.1.4');
+    expect(queued.subject.content.pipelineName).toBe('yaml-ci');
+    expect(queued.customData).toMatchObject({ component, team: 'team-y', revision: 'def456' });
+    const definition = queued.customData.definition as { schemaVersion: number; stages: { name: string }[] };
+    expect(definition.schemaVersion).toBe(1);
+    expect(definition.stages.map((s) => s.name)).toEqual(['build']);
+
+    const finished = await eventOf(PIPELINE_RUN_FINISHED, runId);
+    expect(cdevent(finished).subject.content.outcome).toBe('success');
+    const testLog = await waitFor(async () => {
+      const lines = await logTextOf(runId, 'test');
+      return lines.length > 0 ? lines : null;
+    });
+    expect(testLog.map((l) => l.text)).toEqual(['testing v-3.1.4']);
+
+    const run = await finishedRun(runId);
+    expect(run.stages[0]!.tasks.map((t) => [t.name, t.status, t.outputs])).toEqual([
+      ['version', 'success', { tag: 'v-3.1.4' }],
+      ['lint', 'success', {}],
+      ['test', 'success', {}],
+    ]);
+  });
+
+  it("reads the workspace's pipewright.yml when the body names only the workspace", async () => {
+    const component = uniqueId('repo-');
+    const repository = await mkdtemp(join(tmpdir(), 'engine-int-repo-'));
+    try {
+      await writeFile(join(repository, 'pipewright.yml'), yamlPipeline(component));
+      const response = await request(httpServer()).post('/runs').send({ workspace: repository }).expect(201);
+      const { id: runId } = response.body as { id: string };
+
+      await allocateVersion(runId, '1.0.0');
+      const finished = await eventOf(PIPELINE_RUN_FINISHED, runId);
+      expect(cdevent(finished).subject.content).toMatchObject({ pipelineName: 'yaml-ci', outcome: 'success' });
+      expect(cdevent(finished).customData.component).toBe(component);
+    } finally {
+      await rm(repository, { recursive: true, force: true });
+    }
+  });
+
+  it('runs a resolved graph, as a client that resolved pipewright.yml itself posts it', async () => {
+    const component = uniqueId('graph-');
+    const loaded = parsePipelineText(
+      `component: ${component}
+team: team-g
+solution: web
+pipeline:
+  stages:
+    - name: only
+      tasks:
+        - name: greet
+          run: echo "$GREETING"
+          env:
+            GREETING: hello \${{ run.component }}
+`,
+      'pipewright.yml',
+    );
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
+    const response = await request(httpServer()).post('/runs').send({ workspace, graph: loaded.graph }).expect(201);
+    const { id: runId } = response.body as { id: string };
+
+    await allocateVersion(runId, '0.0.1');
+    const finished = await eventOf(PIPELINE_RUN_FINISHED, runId);
+    expect(cdevent(finished).subject.content.outcome).toBe('success');
+    const greetLog = await waitFor(async () => {
+      const lines = await logTextOf(runId, 'greet');
+      return lines.length > 0 ? lines : null;
+    });
+    expect(greetLog.map((l) => l.text)).toEqual([`hello ${component}`]);
+  });
+
+  it('answers a pipewright.yml with mistakes with a 400 problem locating each at file:line:column', async () => {
+    const response = await request(httpServer())
+      .post('/runs')
+      .send({
+        workspace,
+        pipelineYaml:
+          'component: shop\nteam: t\nsolution: s\npipeline:\n  stages:\n    - name: build\n      taks:\n        - name: a\n          run: echo\n',
+      })
+      .expect(400);
+
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.body).toMatchObject({ status: 400, code: 'pipeline.invalid' });
+    expect(response.body.details).toContainEqual(
+      expect.objectContaining({
+        location: 'pipewright.yml:7:7',
+        code: 'unknown-key',
+        message: expect.stringContaining('did you mean "tasks"?'),
+      }),
+    );
+    expect(response.body.message).toContain('pipewright.yml:7:7: unknown key "taks"');
+  });
+
+  it('answers a graph that is not one with a 400 problem naming the field', async () => {
+    const response = await request(httpServer())
+      .post('/runs')
+      .send({ workspace, graph: { schemaVersion: 2, stages: [] } })
+      .expect(400);
+
+    expect(response.body).toMatchObject({ status: 400, code: 'request.invalid' });
+    expect(response.body.details).toContainEqual(expect.objectContaining({ path: 'graph.schemaVersion' }));
   });
 
   it('answers a bad body with a 400 problem naming the field', async () => {

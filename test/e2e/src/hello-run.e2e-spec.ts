@@ -20,7 +20,11 @@ interface RunView {
   status: string;
   outcome?: string | null;
   version?: string | null;
-  taskRuns: { taskName: string; status: string; outcome?: string | null }[];
+  stages: {
+    name: string;
+    outcome?: string | null;
+    taskRuns: { taskName: string; status: string; outcome?: string | null }[];
+  }[];
 }
 
 async function getJson<T>(url: string): Promise<{ status: number; body: T }> {
@@ -104,7 +108,11 @@ describe('a run of examples/hello through the whole platform', () => {
     // Build-data repository: the run as executed, every task, version 1.
     expect(run.outcome).toBe('success');
     expect(run.version).toBe('1');
-    expect(run.taskRuns.map((t) => [t.taskName, t.outcome])).toEqual([
+    expect(run.stages.map((s) => [s.name, s.outcome])).toEqual([
+      ['build', 'success'],
+      ['deploy', 'success'],
+    ]);
+    expect(run.stages.flatMap((s) => s.taskRuns).map((t) => [t.taskName, t.outcome])).toEqual([
       ['check', 'success'],
       ['unit-test', 'success'],
       ['smoke', 'success'],

@@ -29,7 +29,13 @@ export class RunHistoryService {
       .orderBy('run.listedAt', 'DESC')
       .addOrderBy('run.id', 'DESC')
       .limit(query.limit + 1);
-    const equal = { component: 'component', team: 'team', status: 'status', outcome: 'outcome', revision: 'revision' } as const;
+    const equal = {
+      component: 'component',
+      team: 'team',
+      status: 'status',
+      outcome: 'outcome',
+      revision: 'revision',
+    } as const;
     for (const [parameter, column] of Object.entries(equal)) {
       const value = query[parameter as keyof typeof equal];
       if (value !== undefined) select.andWhere(`run.${column} = :${parameter}`, { [parameter]: value });
@@ -43,7 +49,12 @@ export class RunHistoryService {
     const { entities, raw } = await select.getRawAndEntities<{ listed_at_key: string }>();
     // No joins: raw rows and entities correspond one to one, in order.
     const rows = entities.map((run, i) => ({ run, key: raw[i]!.listed_at_key }));
-    return toPage(rows, query.limit, (row) => [row.key, row.run.id], (row) => toRunSummary(row.run));
+    return toPage(
+      rows,
+      query.limit,
+      (row) => [row.key, row.run.id],
+      (row) => toRunSummary(row.run),
+    );
   }
 
   /**

@@ -53,9 +53,10 @@ export class RunRecorder {
     // Events of a run come from one partition, read by one consumer; during a rebalance two consumers
     // may briefly hold it. The lock keeps their batches from interleaving on one run (ids sorted: no deadlock).
     const runIds = [...new Set(events.map(runIdOf))].sort();
-    await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('run:' || id, 0)) FROM unnest($1::text[]) AS id`, [
-      runIds,
-    ]);
+    await manager.query(
+      `SELECT pg_advisory_xact_lock(hashtextextended('run:' || id, 0)) FROM unnest($1::text[]) AS id`,
+      [runIds],
+    );
 
     const queued = events.flatMap((e) => (e.type === PIPELINE_RUN_QUEUED ? [e.event] : []));
     const runPatches: RunPatch[] = [];
@@ -74,7 +75,8 @@ export class RunRecorder {
           break;
         case TASK_RUN_STARTED:
         case TASK_RUN_FINISHED: {
-          const patch = runEvent.type === TASK_RUN_STARTED ? startedTaskRun(runEvent.event) : finishedTaskRun(runEvent.event);
+          const patch =
+            runEvent.type === TASK_RUN_STARTED ? startedTaskRun(runEvent.event) : finishedTaskRun(runEvent.event);
           taskPatches.push(patch);
           touchedStages.push({ runId: patch.runId, stage: patch.stage });
           break;
@@ -97,9 +99,7 @@ export class RunRecorder {
    * turns there, so batches never wait for each other's counters.
    */
   async recordVersions(manager: EntityManager, messages: readonly ValidatedMessage[]): Promise<void> {
-    const queued = messages
-      .map(asRunEvent)
-      .flatMap((e) => (e?.type === PIPELINE_RUN_QUEUED ? [e.event] : []));
+    const queued = messages.map(asRunEvent).flatMap((e) => (e?.type === PIPELINE_RUN_QUEUED ? [e.event] : []));
     if (queued.length === 0) return;
     const versions = await this.allocateVersions(manager, queued);
     await this.writeVersions(manager, versions);
@@ -131,7 +131,8 @@ export class RunRecorder {
       a.customData.component < b.customData.component ? -1 : a.customData.component > b.customData.component ? 1 : 0,
     );
     const groups = new Map<string, PipelineRunQueued[]>();
-    for (const event of byComponent) groups.set(event.customData.component, [...(groups.get(event.customData.component) ?? []), event]);
+    for (const event of byComponent)
+      groups.set(event.customData.component, [...(groups.get(event.customData.component) ?? []), event]);
     for (const events of groups.values()) {
       const last = events.at(-1)!.customData;
       // The newest owner wins, as when each run registered it in turn.

@@ -46,11 +46,17 @@ export class StageRecorder {
          ON CONFLICT (run_id, name) DO UPDATE SET
            position = COALESCE(stored.position, EXCLUDED.position),
            task_count = COALESCE(stored.task_count, EXCLUDED.task_count)`,
-        [plans.map((p) => p.runId), plans.map((p) => p.name), plans.map((p) => p.position), plans.map((p) => p.taskCount)],
+        [
+          plans.map((p) => p.runId),
+          plans.map((p) => p.name),
+          plans.map((p) => p.position),
+          plans.map((p) => p.taskCount),
+        ],
       );
     }
     const stages = new Map<string, StageKey>();
-    for (const key of [...plans.map((p) => ({ runId: p.runId, stage: p.name })), ...touched]) stages.set(keyOf(key), key);
+    for (const key of [...plans.map((p) => ({ runId: p.runId, stage: p.name })), ...touched])
+      stages.set(keyOf(key), key);
     if (stages.size === 0) return;
     // Sorted: concurrent transactions lock stage rows in one order.
     const keys = [...stages.values()].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : 1));
@@ -75,7 +81,9 @@ export class StageRecorder {
       attemptsOf.set(key, [...(attemptsOf.get(key) ?? []), row]);
     }
     const taskCounts = new Map(counts.map((c) => [keyOf({ runId: c.runId, stage: c.name }), c.taskCount]));
-    const summaries = keys.map((key) => summarizeStage(attemptsOf.get(keyOf(key)) ?? [], taskCounts.get(keyOf(key)) ?? null));
+    const summaries = keys.map((key) =>
+      summarizeStage(attemptsOf.get(keyOf(key)) ?? [], taskCounts.get(keyOf(key)) ?? null),
+    );
 
     await manager.query(
       `INSERT INTO ${table} AS stored

@@ -96,3 +96,24 @@ describe(plannedStages.name, () => {
     expect(plannedStages({ graph: {} })).toEqual([]);
   });
 });
+
+describe(plannedStages.name, () => {
+  it('counts the tasks of a resolved graph across sections and parallel lanes', () => {
+    const task = { kind: 'task', task: {} };
+    const definition = {
+      stages: [
+        {
+          name: 'build',
+          sections: { first: [task], main: [task, { kind: 'parallel', lanes: [[{}, {}], [{}]] }], last: [] },
+        },
+        { name: 'legacy', tasks: [{}, {}] },
+        { name: 'unknown' },
+      ],
+    };
+    expect(plannedStages(definition)).toEqual([
+      { name: 'build', position: 0, taskCount: 5 },
+      { name: 'legacy', position: 1, taskCount: 2 },
+      { name: 'unknown', position: 2, taskCount: null },
+    ]);
+  });
+});

@@ -52,7 +52,8 @@ export function summarizeStage(attempts: readonly TaskAttempt[], taskCount: numb
   const finishedAt = status === 'finished' ? latestOf(attempts.map((a) => a.finishedAt)) : null;
   return {
     status,
-    outcome: outcomes.length === 0 ? null : outcomes.reduce((a, b) => (SEVERITY.indexOf(b) > SEVERITY.indexOf(a) ? b : a)),
+    outcome:
+      outcomes.length === 0 ? null : outcomes.reduce((a, b) => (SEVERITY.indexOf(b) > SEVERITY.indexOf(a) ? b : a)),
     tasksStarted: tasks.length,
     tasksFinished: finished.length,
     startedAt,
@@ -75,9 +76,29 @@ export interface PlannedStage {
   taskCount: number | null;
 }
 
+/** A resolved pipeline graph's step: one task, or parallel lanes of tasks. */
+const stepShape = z.union([
+  z.object({ kind: z.literal('task') }).loose(),
+  z.object({ kind: z.literal('parallel'), lanes: z.array(z.array(z.unknown())) }).loose(),
+]);
+const sectionsShape = z.object({ first: z.array(stepShape), main: z.array(stepShape), last: z.array(stepShape) });
+
+// Runs reported by the engine carry a resolved graph (tasks inside lifecycle sections); other tools may
+// report a plain `stages[].tasks` list. Both give the planned task count.
 const definitionShape = z.object({
-  stages: z.array(z.object({ name: z.string().min(1), tasks: z.array(z.unknown()).optional() }).loose()),
+  stages: z.array(
+    z
+      .object({ name: z.string().min(1), tasks: z.array(z.unknown()).optional(), sections: sectionsShape.optional() })
+      .loose(),
+  ),
 });
+
+function countTasks(sections: z.infer<typeof sectionsShape>): number {
+  return [...sections.first, ...sections.main, ...sections.last].reduce(
+    (count, step) => count + (step.kind === 'parallel' ? step.lanes.flat().length : 1),
+    0,
+  );
+}
 
 /** The stages a definition snapshot plans, in order; none when it has no readable `stages` list. */
 export function plannedStages(definition: Record<string, unknown> | null | undefined): PlannedStage[] {
@@ -86,6 +107,6 @@ export function plannedStages(definition: Record<string, unknown> | null | undef
   return parsed.data.stages.map((stage, position) => ({
     name: stage.name,
     position,
-    taskCount: stage.tasks?.length ?? null,
+    taskCount: stage.tasks?.length ?? (stage.sections ? countTasks(stage.sections) : null),
   }));
 }

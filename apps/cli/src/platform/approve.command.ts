@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import { stringOption } from '../args/command-args';
 import { EXIT, type Command } from '../command';
 import { PlatformClient } from './platform-client';
@@ -6,7 +7,14 @@ export const approveCommand: Command = {
   spec: {
     name: 'approve',
     summary: 'Approve a stage of a run on the platform that waits for approval (POST /runs/:id/stages/:stage/approve).',
-    options: { comment: { type: 'string', valueName: 'text', description: 'Why, recorded with the approval.' } },
+    options: {
+      by: {
+        type: 'string',
+        valueName: 'name',
+        description: "Who approves (default: the OS user); must be one of the stage's approvers.",
+      },
+      comment: { type: 'string', valueName: 'text', description: 'Why, recorded with the approval.' },
+    },
     positionals: [
       { name: 'run', required: true, description: 'The run id.' },
       { name: 'stage', required: true, description: 'The stage waiting for approval.' },
@@ -15,8 +23,9 @@ export const approveCommand: Command = {
   async run(args, io) {
     const client = PlatformClient.fromEnv(io.env, 'approve');
     const [runId = '', stage = ''] = args.positionals;
-    await client.approveStage(runId, stage, stringOption(args, 'comment'));
-    io.stdout.write(`Approved stage ${stage} of run ${runId}.\n`);
+    const by = stringOption(args, 'by') ?? userInfo().username;
+    await client.approveStage(runId, stage, by, stringOption(args, 'comment'));
+    io.stdout.write(`Approved stage ${stage} of run ${runId} as ${by}.\n`);
     return EXIT.ok;
   },
 };

@@ -10,14 +10,14 @@ describe(PlatformClient.name, () => {
     engine = await fakeEngine(() => ({ status: 200, body: { stage: 'production', decision: 'approved' } }));
     const sut = new PlatformClient(`${engine.url}/`, 'secret-token');
 
-    await sut.approveStage('run-1', 'pre production', 'looks good');
+    await sut.approveStage('run-1', 'pre production', 'alice', 'looks good');
 
     expect(engine.received).toEqual([
       {
         method: 'POST',
         url: '/runs/run-1/stages/pre%20production/approve',
         authorization: 'Bearer secret-token',
-        body: '{"comment":"looks good"}',
+        body: '{"by":"alice","comment":"looks good"}',
       },
     ]);
   });
@@ -29,7 +29,7 @@ describe(PlatformClient.name, () => {
     }));
     const sut = new PlatformClient(engine.url, undefined);
 
-    const error = await sut.approveStage('run-1', 'production').catch((e: unknown) => e);
+    const error = await sut.approveStage('run-1', 'production', 'alice').catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(PlatformError);
     expect((error as PlatformError).message).toBe(

@@ -133,11 +133,11 @@ export class PlatformClient {
     }
   }
 
-  approveStage(runId: string, stage: string, comment?: string): Promise<unknown> {
+  approveStage(runId: string, stage: string, by: string, comment?: string): Promise<unknown> {
     return this.request(
       'POST',
       `/runs/${encodeURIComponent(runId)}/stages/${encodeURIComponent(stage)}/approve`,
-      comment === undefined ? {} : { comment },
+      comment === undefined ? { by } : { by, comment },
     );
   }
 

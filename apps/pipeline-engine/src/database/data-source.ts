@@ -8,6 +8,7 @@ import { StageRun } from '../runs/stage-run.entity';
 import { TaskRun } from '../runs/task-run.entity';
 import { AfterCommitSubscriber } from './after-commit';
 import { Runs1763901000000 } from './migrations/1763901000000-runs.migration';
+import { RunState1763902000000 } from './migrations/1763902000000-run-state.migration';
 
 /** The one description of the engine's database, for Nest (app.module) and the TypeORM CLI alike. */
 export function engineDataSourceOptions(url: string) {
@@ -17,7 +18,7 @@ export function engineDataSourceOptions(url: string) {
       schema: SCHEMA,
       applicationName: SERVICE_NAME,
       entities: [...eventBusEntities, Run, StageRun, TaskRun, StageEnvironment],
-      migrations: [EventBusTables1763800000000, Runs1763901000000],
+      migrations: [EventBusTables1763800000000, Runs1763901000000, RunState1763902000000],
     }),
     subscribers: [AfterCommitSubscriber],
   };

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import {
@@ -7,16 +8,18 @@ import {
   type EnvironmentCreated,
   type EnvironmentDeleted,
   type EnvironmentFailed,
-  type StageEnvironment as StageEnvironmentDefinition,
 } from '@pipewright/contracts';
 import { OutboxWriter } from '@pipewright/event-bus';
-import { DataSource, In, type EntityManager, type Repository } from 'typeorm';
+import type { StageEnvironment as StageEnvironmentDefinition } from '@pipewright/pipeline-spec';
+import { DataSource, In, IsNull, type EntityManager, type Repository } from 'typeorm';
 import { afterCommit } from '../database/after-commit';
 import { isUuid } from '../database/uuid';
 import type { Run } from '../runs/run.entity';
-import type { StageRun } from '../runs/stage-run.entity';
 import { StageEnvironment } from './stage-environment.entity';
-import { Wakeups } from './wakeups';
+import { Wakeups } from '../database/wakeups';
+
+/** An environment created for the run (the only kind the engine provides so far). */
+export type EphemeralEnvironment = Extract<StageEnvironmentDefinition, { lifetime: 'ephemeral' }>;
 
 /** What a stage learns about the environment it asked for. */
 export type SettledEnvironment =
@@ -44,23 +47,37 @@ export class EnvironmentService {
     @InjectRepository(StageEnvironment) private readonly environments: Repository<StageEnvironment>,
   ) {}
 
-  /** Records the environment and sends the provision command, in one transaction. */
-  async provision(run: Run, stage: StageRun, definition: StageEnvironmentDefinition): Promise<StageEnvironment> {
-    const environment = this.environments.create({
-      id: randomUUID(),
-      runId: run.id,
-      stageRunId: stage.id,
-      name: definition.name,
-      status: 'provisioning',
-      url: null,
-      failureReason: null,
-      requestedAt: new Date(),
-      readyAt: null,
-      destroyRequestedAt: null,
-      destroyedAt: null,
-    });
-    await this.dataSource.transaction(async (manager) => {
+  /**
+   * The environment of a stage: the one it asked for before (a resumed run waits for the same one
+   * instead of asking twice), else a new one, recorded together with the provision command.
+   */
+  async requestFor(
+    run: Pick<Run, 'id' | 'component' | 'team' | 'solution' | 'workspace'>,
+    stageRunId: string,
+    definition: EphemeralEnvironment,
+  ): Promise<StageEnvironment> {
+    return this.dataSource.transaction(async (manager) => {
+      const earlier = await manager.findOne(StageEnvironment, {
+        where: { stageRunId, status: In(['provisioning', 'ready']), destroyRequestedAt: IsNull() },
+        order: { requestedAt: 'DESC' },
+      });
+      if (earlier) return earlier;
+      const environment = manager.create(StageEnvironment, {
+        id: randomUUID(),
+        runId: run.id,
+        stageRunId,
+        name: definition.name,
+        status: 'provisioning',
+        url: null,
+        failureReason: null,
+        requestedAt: new Date(),
+        readyAt: null,
+        destroyRequestedAt: null,
+        destroyedAt: null,
+        releaseError: null,
+      });
       await manager.insert(StageEnvironment, environment);
+      const { spec } = definition;
       await this.outbox.publish(manager, ProvisionEnvironment, {
         environmentId: environment.id,
         runId: run.id,
@@ -71,25 +88,21 @@ export class EnvironmentService {
         solution: run.solution,
         size: definition.size,
         spec: {
-          driver: 'local-process',
-          command: definition.command,
-          cwd: definition.cwd ?? run.workspace,
-          healthPath: definition.healthPath,
-          readyTimeoutSeconds: definition.readyTimeoutSeconds,
-          env: definition.env,
+          ...spec,
+          // The graph's cwd is relative to the repository; the provisioner needs a path on this host.
+          cwd: spec.cwd === undefined ? run.workspace : resolve(run.workspace, spec.cwd),
         },
       });
+      return environment;
     });
-    return environment;
   }
 
   /**
-   * Waits until the provisioner has answered for the environment (created or failed), `timeoutMs`
-   * has passed, or `signal` aborts. The database is the truth: a consumer's wake-up only makes
+   * Waits until the provisioner has answered for the environment (created or failed), the
+   * `deadline` (epoch ms) has passed, or `signal` aborts. The database is the truth: a consumer's wake-up only makes
    * the wait look again sooner.
    */
-  async waitUntilSettled(id: string, timeoutMs: number, signal: AbortSignal): Promise<SettledEnvironment> {
-    const deadline = Date.now() + timeoutMs;
+  async waitUntilSettled(id: string, deadline: number, signal: AbortSignal): Promise<SettledEnvironment> {
     const subscription = this.wakeups.subscribe(id);
     try {
       for (;;) {
@@ -169,6 +182,24 @@ export class EnvironmentService {
     }
     if (live.length > 0) this.logger.log({ runId, environments: live.map((e) => e.id) }, 'environments to destroy');
     return live;
+  }
+
+  /** Asks the provisioner to destroy one environment (unless that was asked already), in one transaction. */
+  async requestDestroy(id: string, reason: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const environment = await manager.findOne(StageEnvironment, {
+        where: { id },
+        lock: { mode: 'pessimistic_write' },
+      });
+      // Failed ones are the provisioner's to clean up; destroyed ones are gone.
+      if (!environment || !['provisioning', 'ready'].includes(environment.status)) return;
+      await manager.update(StageEnvironment, id, {
+        status: 'destroying',
+        destroyRequestedAt: new Date(),
+        releaseError: null,
+      });
+      await this.outbox.publish(manager, DestroyEnvironment, { environmentId: id, runId: environment.runId, reason });
+    });
   }
 
   async findForRun(runId: string): Promise<StageEnvironment[]> {

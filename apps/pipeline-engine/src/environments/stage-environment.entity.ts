@@ -41,4 +41,8 @@ export class StageEnvironment {
 
   @Column({ name: 'destroyed_at', type: 'timestamptz', nullable: true })
   destroyedAt!: Date | null;
+
+  /** Why asking for its destruction failed; the run finished anyway. */
+  @Column({ name: 'release_error', type: 'text', nullable: true })
+  releaseError!: string | null;
 }

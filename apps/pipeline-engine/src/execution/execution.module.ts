@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ApprovalsModule } from '../approvals/approvals.module';
 import { EnvironmentsModule } from '../environments/environments.module';
 import { Run } from '../runs/run.entity';
 import { StageRun } from '../runs/stage-run.entity';
@@ -7,7 +8,7 @@ import { TaskRun } from '../runs/task-run.entity';
 import { RunExecutor } from './run-executor.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Run, StageRun, TaskRun]), EnvironmentsModule],
+  imports: [TypeOrmModule.forFeature([Run, StageRun, TaskRun]), EnvironmentsModule, ApprovalsModule],
   providers: [RunExecutor],
   exports: [RunExecutor],
 })

@@ -6,6 +6,8 @@ export interface TaskLogPublisherOptions {
   send: (lines: LogLine[]) => Promise<void>;
   /** Called when a batch could not be sent; its lines are dropped, the task goes on. */
   onDropped: (error: unknown, lines: number) => void;
+  /** Lines the task run published before (earlier attempts); numbering continues after them. Default 0. */
+  firstSeq?: number;
   /** Flush when this many lines are waiting. Default 100. */
   maxLines?: number;
   /** Flush this long after the first waiting line arrived. Default 100 ms. */
@@ -38,9 +40,10 @@ export class TaskLogPublisher {
     this.maxLines = options.maxLines ?? 100;
     this.maxDelayMs = options.maxDelayMs ?? 100;
     this.maxChars = options.maxChars ?? 128 * 1024;
+    this.seq = options.firstSeq ?? 0;
   }
 
-  /** Lines numbered so far (the last `seq`). */
+  /** Lines numbered so far, earlier attempts' included (the last `seq`). */
   get lines(): number {
     return this.seq;
   }

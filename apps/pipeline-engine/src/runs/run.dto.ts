@@ -1,3 +1,4 @@
+import { approversOf } from '../approvals/approvers';
 import type { StageEnvironment, StageEnvironmentStatus } from '../environments/stage-environment.entity';
 import type { RunStatus, StageStatus, TaskStatus } from './run-status';
 import type { Run } from './run.entity';
@@ -36,8 +37,20 @@ export interface StageRunDto {
   errors: string | null;
   startedAt: string | null;
   finishedAt: string | null;
+  /** Null for a stage without approval. */
+  approval: StageApprovalDto | null;
   environment: StageEnvironmentDto | null;
   tasks: TaskRunDto[];
+}
+
+export interface StageApprovalDto {
+  approvers: string[];
+  /** When the stage started waiting; null until its `needs` succeeded. */
+  requestedAt: string | null;
+  decision: 'approved' | 'rejected' | null;
+  by: string | null;
+  at: string | null;
+  comment: string | null;
 }
 
 export interface StageEnvironmentDto {
@@ -91,6 +104,7 @@ export function toRunDto(
       .map((stage) => {
         // The latest request wins should a stage ever ask twice (a re-run, a later issue).
         const environment = environments.filter((e) => e.stageRunId === stage.id).at(-1);
+        const approvers = approversOf(run.definition, stage.name);
         return {
           id: stage.id,
           name: stage.name,
@@ -98,6 +112,17 @@ export function toRunDto(
           errors: stage.errors,
           startedAt: iso(stage.startedAt),
           finishedAt: iso(stage.finishedAt),
+          approval:
+            approvers.length > 0
+              ? {
+                  approvers,
+                  requestedAt: iso(stage.approvalRequestedAt),
+                  decision: stage.approvalDecision,
+                  by: stage.approvalBy,
+                  at: iso(stage.approvalAt),
+                  comment: stage.approvalComment,
+                }
+              : null,
           environment: environment
             ? {
                 id: environment.id,

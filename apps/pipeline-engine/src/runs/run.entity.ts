@@ -1,4 +1,3 @@
-import type { InlinePipeline } from '@pipewright/contracts';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { RunStatus } from './run-status';
 
@@ -27,9 +26,13 @@ export class Run {
   @Column({ type: 'text' })
   workspace!: string;
 
-  /** The resolved pipeline (defaults applied), so the run can be executed, resumed and read as it was. */
+  /**
+   * The resolved pipeline graph (pipeline-spec's PipelineGraph: flavours, includes and defaults applied,
+   * inputs resolved), so the run can be executed, resumed and read exactly as it was. Typed as plain
+   * JSON because that is what comes back: validate it with `pipelineGraphSchema` before using it.
+   */
   @Column({ type: 'jsonb' })
-  definition!: InlinePipeline;
+  definition!: object;
 
   @Column({ type: 'jsonb' })
   trigger!: { type: 'http' | 'webhook' | 'schedule' | 'upstream' | 'cli'; by?: string };

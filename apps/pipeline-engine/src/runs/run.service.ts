@@ -6,10 +6,10 @@ import {
   PIPELINE_RUN_QUEUED,
   PipelineRunQueued,
   sourceOf,
-  type StartRunRequest,
   type VersionAllocated,
 } from '@pipewright/contracts';
 import { OutboxWriter, PermanentFailure } from '@pipewright/event-bus';
+import { stageTasks } from '@pipewright/pipeline-spec';
 import { currentTraceHeaders } from '@pipewright/telemetry';
 import { DataSource, type EntityManager, type Repository } from 'typeorm';
 import { SERVICE_NAME } from '../config/env';
@@ -17,6 +17,7 @@ import { afterCommit } from '../database/after-commit';
 import { isUuid } from '../database/uuid';
 import { EnvironmentService } from '../environments/environment.service';
 import { RunExecutor } from '../execution/run-executor.service';
+import type { RunDefinition } from './run-definition';
 import { toRunDto, type RunDto } from './run.dto';
 import { Run } from './run.entity';
 import { RunNotFound } from './run.errors';
@@ -39,21 +40,23 @@ export class RunService {
   ) {}
 
   /**
-   * Stores the run, its stages and tasks with `pipelinerun.queued`, in one transaction. The run's
-   * trace context is the caller's (the HTTP request's), so the whole run joins the request's trace.
+   * Stores the run with its resolved graph as the definition snapshot, a row per stage and task, and
+   * `pipelinerun.queued`, in one transaction. The run's trace context is the caller's (the HTTP
+   * request's), so the whole run joins the request's trace.
    */
-  async queue(request: StartRunRequest): Promise<Run> {
+  async queue(definition: RunDefinition, trigger: Run['trigger'] = { type: 'http' }): Promise<Run> {
+    const { graph } = definition;
     const trace = currentTraceHeaders();
     const run = this.runs.create({
       id: randomUUID(),
-      pipelineName: request.pipeline.name,
-      component: request.component,
-      team: request.team,
-      solution: request.solution,
-      revision: request.revision ?? null,
-      workspace: request.workspace,
-      definition: request.pipeline,
-      trigger: { type: 'http' },
+      pipelineName: graph.name,
+      component: graph.component,
+      team: graph.team,
+      solution: graph.solution,
+      revision: definition.revision ?? null,
+      workspace: definition.workspace,
+      definition: graph,
+      trigger,
       traceparent: trace?.traceparent ?? null,
       tracestate: trace?.tracestate ?? null,
       status: 'queued',
@@ -66,28 +69,34 @@ export class RunService {
     });
     const stages: StageRun[] = [];
     const tasks: TaskRun[] = [];
-    request.pipeline.stages.forEach((stageDefinition, stagePosition) => {
+    graph.stages.forEach((stageNode, stagePosition) => {
       const stage = this.stageRuns.create({
         id: randomUUID(),
         runId: run.id,
         position: stagePosition,
-        name: stageDefinition.name,
+        name: stageNode.name,
         status: 'pending',
         errors: null,
         startedAt: null,
         finishedAt: null,
+        approvalRequestedAt: null,
+        approvalDecision: null,
+        approvalBy: null,
+        approvalAt: null,
+        approvalComment: null,
+        reused: false,
       });
       stages.push(stage);
-      stageDefinition.tasks.forEach((taskDefinition, taskPosition) => {
+      stageTasks(stageNode).forEach((taskNode, taskPosition) => {
         tasks.push(
           this.taskRuns.create({
             id: randomUUID(),
             runId: run.id,
             stageRunId: stage.id,
             position: taskPosition,
-            name: taskDefinition.name,
+            name: taskNode.name,
             status: 'pending',
-            attempt: 1,
+            attempt: 0,
             exitCode: null,
             timedOut: false,
             durationMs: null,
@@ -96,6 +105,7 @@ export class RunService {
             errors: null,
             startedAt: null,
             finishedAt: null,
+            reused: false,
           }),
         );
       });
@@ -104,7 +114,7 @@ export class RunService {
     await this.dataSource.transaction(async (manager) => {
       await manager.insert(Run, run);
       await manager.insert(StageRun, stages);
-      await manager.insert(TaskRun, tasks);
+      if (tasks.length > 0) await manager.insert(TaskRun, tasks);
       await this.outbox.publish(
         manager,
         PipelineRunQueued,
@@ -118,7 +128,7 @@ export class RunService {
             solution: run.solution,
             ...(run.revision === null ? {} : { revision: run.revision }),
             trigger: run.trigger,
-            definition: run.definition,
+            definition: { ...graph },
           },
         ),
       );

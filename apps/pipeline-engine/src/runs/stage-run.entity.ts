@@ -1,7 +1,7 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { StageStatus } from './run-status';
 
-/** One stage of a run; stages run in `position` order. */
+/** One stage of a run; `position` is its place in the definition (a topological order of `needs`). */
 @Entity({ name: 'stage_runs' })
 export class StageRun {
   @PrimaryColumn({ type: 'uuid' })
@@ -27,4 +27,25 @@ export class StageRun {
 
   @Column({ name: 'finished_at', type: 'timestamptz', nullable: true })
   finishedAt!: Date | null;
+
+  /** When the stage asked for approval (its `needs` had succeeded); null for a stage without approval. */
+  @Column({ name: 'approval_requested_at', type: 'timestamptz', nullable: true })
+  approvalRequestedAt!: Date | null;
+
+  @Column({ name: 'approval_decision', type: 'text', nullable: true })
+  approvalDecision!: 'approved' | 'rejected' | null;
+
+  /** Who decided (`pipewright` when nobody did in time). */
+  @Column({ name: 'approval_by', type: 'text', nullable: true })
+  approvalBy!: string | null;
+
+  @Column({ name: 'approval_at', type: 'timestamptz', nullable: true })
+  approvalAt!: Date | null;
+
+  @Column({ name: 'approval_comment', type: 'text', nullable: true })
+  approvalComment!: string | null;
+
+  /** The result was carried over from an earlier run instead of being run (re-run from failed). */
+  @Column({ type: 'boolean', default: false })
+  reused!: boolean;
 }

@@ -1,7 +1,7 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { TaskStatus } from './run-status';
 
-/** One task of a stage; tasks run in `position` order. */
+/** One task of a stage; `position` is its place in the stage (sections and lanes flattened, in file order). */
 @Entity({ name: 'task_runs' })
 export class TaskRun {
   @PrimaryColumn({ type: 'uuid' })
@@ -22,7 +22,7 @@ export class TaskRun {
   @Column({ type: 'text' })
   status!: TaskStatus;
 
-  /** 1 for the first attempt; retries (a later issue) count up. */
+  /** Attempts started so far: 0 until the task starts (and for a task skipped without starting). */
   @Column({ type: 'integer' })
   attempt!: number;
 
@@ -39,7 +39,7 @@ export class TaskRun {
   @Column({ type: 'jsonb' })
   outputs!: Record<string, string>;
 
-  /** Output lines published to the logs topic (the last `seq`). */
+  /** Output lines published to the logs topic over all attempts (the last `seq`). */
   @Column({ name: 'log_lines', type: 'integer' })
   logLines!: number;
 
@@ -51,4 +51,8 @@ export class TaskRun {
 
   @Column({ name: 'finished_at', type: 'timestamptz', nullable: true })
   finishedAt!: Date | null;
+
+  /** The result was carried over from an earlier run instead of being run (re-run from failed). */
+  @Column({ type: 'boolean', default: false })
+  reused!: boolean;
 }

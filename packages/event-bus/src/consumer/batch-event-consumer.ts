@@ -1,4 +1,4 @@
-import { SpanKind, SpanStatusCode, context, trace, type Link } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, context, trace, type Link, type Span } from '@opentelemetry/api';
 import {
   parseMessage,
   type CloudEventAttributes,
@@ -11,6 +11,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { EventBus } from '../event-bus';
 import { fromKafkaMessage } from '../envelope';
 import { backoffDelay } from './backoff';
+import { consumerSettings } from './consumer-settings';
 import { chunks, firstById } from './batch-chunks';
 import { sendToDeadLetters } from './dead-letter';
 import { PermanentFailure } from './permanent-failure';
@@ -96,8 +97,7 @@ export class BatchEventConsumer {
     await bus.ensureTopics(logicalTopics);
     this.consumer = bus.kafka.consumer({
       groupId: this.groupId,
-      allowAutoTopicCreation: true,
-      maxWaitTimeInMs: 1_000,
+      ...consumerSettings,
       ...(this.options.maxBytesPerPartition ? { maxBytesPerPartition: this.options.maxBytesPerPartition } : {}),
     });
     await this.consumer.connect();
@@ -194,6 +194,7 @@ export class BatchEventConsumer {
         'messaging.batch.message_count': received.length,
       },
     });
+    const startTime = Date.now();
     try {
       await context.with(trace.setSpan(context.active(), span), () =>
         this.applyOnce(
@@ -201,12 +202,44 @@ export class BatchEventConsumer {
           heartbeat,
         ),
       );
+      this.traceEachMessage(batch, received, span, startTime);
     } catch (error) {
       span.recordException(error as Error);
       span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
       throw error;
     } finally {
       span.end();
+    }
+  }
+
+  /**
+   * The batch span links to its producers (OTel messaging convention), but someone following one run
+   * must see this service's work in that run's trace: each applied message also gets a CONSUMER span
+   * parented on its own trace context, covering the batch's processing time and linked to the batch span.
+   */
+  private traceEachMessage(batch: Batch, received: Received[], batchSpan: Span, startTime: number) {
+    const tracer = trace.getTracer('@pipewright/event-bus');
+    for (const { batchMessage } of received) {
+      const { traceparent, tracestate, id, type } = batchMessage.attributes;
+      if (!traceparent) continue;
+      tracer
+        .startSpan(
+          `${batch.topic} process`,
+          {
+            kind: SpanKind.CONSUMER,
+            startTime,
+            links: [{ context: batchSpan.spanContext() }],
+            attributes: {
+              'messaging.system': 'kafka',
+              'messaging.destination.name': batch.topic,
+              'messaging.consumer.group.name': this.groupId,
+              'messaging.message.id': id,
+              'cloudevents.event_type': type,
+            },
+          },
+          contextFromTraceparent(traceparent, tracestate),
+        )
+        .end();
     }
   }
 

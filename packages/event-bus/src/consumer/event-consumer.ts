@@ -11,6 +11,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { EventBus } from '../event-bus';
 import { fromKafkaMessage, type Envelope } from '../envelope';
 import { backoffDelay } from './backoff';
+import { consumerSettings } from './consumer-settings';
 import { PermanentFailure } from './permanent-failure';
 import { ProcessedMessage } from './processed-message.entity';
 
@@ -85,8 +86,7 @@ export class EventConsumer {
     const { bus } = this.options;
     const logicalTopics = [...new Set([...this.registrations.values()].map((r) => r.definition.topic))];
     await bus.ensureTopics(logicalTopics);
-    // A short fetch wait: messages still arrive at once, and stop() no longer waits up to 5 s for an idle fetch.
-    this.consumer = bus.kafka.consumer({ groupId: this.groupId, allowAutoTopicCreation: true, maxWaitTimeInMs: 1_000 });
+    this.consumer = bus.kafka.consumer({ groupId: this.groupId, ...consumerSettings });
     await this.consumer.connect();
     // From the beginning for a new group: events published before this service first started are not lost.
     await this.consumer.subscribe({ topics: logicalTopics.map((t) => bus.topic(t)), fromBeginning: true });

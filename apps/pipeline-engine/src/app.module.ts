@@ -14,6 +14,7 @@ import { EngineConfigModule } from './config/engine-config.module';
 import { SERVICE_NAME, type EngineConfig } from './config/env';
 import { engineDataSourceOptions } from './database/data-source';
 import { RunsModule } from './runs/runs.module';
+import { TriggersModule } from './triggers/triggers.module';
 
 @Module({})
 export class AppModule {
@@ -43,6 +44,7 @@ export class AppModule {
           ],
         }),
         RunsModule,
+        TriggersModule,
       ],
     };
   }

@@ -6,9 +6,12 @@ import { StageEnvironment } from '../environments/stage-environment.entity';
 import { Run } from '../runs/run.entity';
 import { StageRun } from '../runs/stage-run.entity';
 import { TaskRun } from '../runs/task-run.entity';
+import { TriggerFiring } from '../triggers/trigger-firing.entity';
+import { Trigger } from '../triggers/trigger.entity';
 import { AfterCommitSubscriber } from './after-commit';
 import { Runs1763901000000 } from './migrations/1763901000000-runs.migration';
 import { RunState1763902000000 } from './migrations/1763902000000-run-state.migration';
+import { Triggers1763906000000 } from './migrations/1763906000000-triggers.migration';
 
 /** The one description of the engine's database, for Nest (app.module) and the TypeORM CLI alike. */
 export function engineDataSourceOptions(url: string) {
@@ -17,8 +20,8 @@ export function engineDataSourceOptions(url: string) {
       url,
       schema: SCHEMA,
       applicationName: SERVICE_NAME,
-      entities: [...eventBusEntities, Run, StageRun, TaskRun, StageEnvironment],
-      migrations: [EventBusTables1763800000000, Runs1763901000000, RunState1763902000000],
+      entities: [...eventBusEntities, Run, StageRun, TaskRun, StageEnvironment, Trigger, TriggerFiring],
+      migrations: [EventBusTables1763800000000, Runs1763901000000, RunState1763902000000, Triggers1763906000000],
     }),
     subscribers: [AfterCommitSubscriber],
   };

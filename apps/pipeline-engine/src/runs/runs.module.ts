@@ -13,5 +13,6 @@ import { TaskRun } from './task-run.entity';
   imports: [TypeOrmModule.forFeature([Run, StageRun, TaskRun]), EnvironmentsModule, ExecutionModule],
   controllers: [RunsController],
   providers: [RunService, RunEventsConsumer],
+  exports: [RunService],
 })
 export class RunsModule {}

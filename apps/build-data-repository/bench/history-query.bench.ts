@@ -80,7 +80,8 @@ async function seed(query: (sql: string, parameters?: unknown[]) => Promise<unkn
   const queuedAt = `timestamptz '2026-11-01T00:00:00Z' + r * interval '1 minute'`;
   // Postgres' own bulk path: the live stream would otherwise read back a million events.
   await query(`ALTER TABLE events DISABLE TRIGGER events_notify`);
-  await query(`
+  await query(
+    `
     INSERT INTO runs (id, pipeline_name, component, team, solution, revision, trigger, definition, status, outcome,
                       version, queued_at, started_at, finished_at, duration_ms)
     SELECT ${run}, 'build-and-deploy', 'component-' || (r % 100), 'team-' || (r % 20), 'solution-' || (r % 5), 'rev-' || r,
@@ -88,21 +89,30 @@ async function seed(query: (sql: string, parameters?: unknown[]) => Promise<unkn
            CASE WHEN r % 50 = 0 THEN 'running' ELSE 'finished' END,
            CASE WHEN r % 50 = 0 THEN NULL WHEN r % 10 = 0 THEN 'failure' ELSE 'success' END,
            r::text, ${queuedAt}, ${queuedAt} + interval '1 second', ${queuedAt} + interval '20 seconds', 20000
-    FROM generate_series(0, $1 - 1) AS r`, [runs]);
-  await query(`
+    FROM generate_series(0, $1 - 1) AS r`,
+    [runs],
+  );
+  await query(
+    `
     INSERT INTO stage_runs (run_id, name, position, task_count, status, outcome, tasks_started, tasks_finished,
                             started_at, finished_at, duration_ms)
     SELECT ${run}, (ARRAY['build','test','deploy'])[s + 1], s, 3, 'finished', 'success', 3, 3,
            ${queuedAt} + s * interval '6 seconds', ${queuedAt} + (s + 1) * interval '6 seconds', 6000
-    FROM generate_series(0, $1 - 1) AS r, generate_series(0, 2) AS s`, [runs]);
-  await query(`
+    FROM generate_series(0, $1 - 1) AS r, generate_series(0, 2) AS s`,
+    [runs],
+  );
+  await query(
+    `
     INSERT INTO task_runs (id, run_id, component, stage, task_name, attempt, status, outcome, exit_code,
                            started_at, finished_at, duration_ms)
     SELECT ${run} || '-' || s || '-' || t, ${run}, 'component-' || (r % 100), (ARRAY['build','test','deploy'])[s + 1],
            'task-' || t, 1, 'finished', 'success', 0,
            ${queuedAt} + (s * 3 + t) * interval '2 seconds', ${queuedAt} + (s * 3 + t + 1) * interval '2 seconds', 2000
-    FROM generate_series(0, $1 - 1) AS r, generate_series(0, 2) AS s, generate_series(0, 2) AS t`, [runs]);
-  await query(`
+    FROM generate_series(0, $1 - 1) AS r, generate_series(0, 2) AS s, generate_series(0, 2) AS t`,
+    [runs],
+  );
+  await query(
+    `
     INSERT INTO events (id, cdevent_id, type, source, subject, run_id, component, time, payload)
     SELECT 'ce-' || r || '-' || e, 'cd-' || r || '-' || e,
            CASE WHEN e = 0 THEN 'dev.cdevents.pipelinerun.queued.0.3.0' WHEN e = 1 THEN 'dev.cdevents.pipelinerun.started.0.3.0'
@@ -115,7 +125,9 @@ async function seed(query: (sql: string, parameters?: unknown[]) => Promise<unkn
                'pipelineRun', jsonb_build_object('id', ${run}))),
              'customData', jsonb_build_object('component', 'component-' || (r % 100), 'team', 'team-' || (r % 20),
                'stage', 'build', 'attempt', 1, 'exitCode', 0, 'durationMs', 2000))
-    FROM generate_series(0, $1 - 1) AS r, generate_series(0, ${EVENTS_PER_RUN - 1}) AS e`, [runs]);
+    FROM generate_series(0, $1 - 1) AS r, generate_series(0, ${EVENTS_PER_RUN - 1}) AS e`,
+    [runs],
+  );
   await query(`ALTER TABLE events ENABLE TRIGGER events_notify`);
   await query(`VACUUM ANALYZE runs`);
   await query(`VACUUM ANALYZE stage_runs`);

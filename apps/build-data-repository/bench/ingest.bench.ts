@@ -17,7 +17,12 @@ const MIN_SECONDS = 60;
 export async function ingestBench(): Promise<string> {
   const runs = Number(process.env.BENCH_INGEST_RUNS ?? Math.ceil((TARGET * (MIN_SECONDS + 5)) / EVENTS_PER_RUN));
   const services = await benchServices();
-  const producerBus = new EventBus({ brokers: services.brokers, service: 'bench', topicPrefix: services.topicPrefix, partitions: 4 });
+  const producerBus = new EventBus({
+    brokers: services.brokers,
+    service: 'bench',
+    topicPrefix: services.topicPrefix,
+    partitions: 4,
+  });
   await producerBus.connect();
   try {
     const baseline = await rawInsertBaseline(services);
@@ -28,7 +33,9 @@ export async function ingestBench(): Promise<string> {
 
     // The service's own defaults, unless INGEST_BATCH_SIZE / INGEST_CONCURRENCY are set to try others.
     const tuning = Object.fromEntries(
-      ['INGEST_BATCH_SIZE', 'INGEST_CONCURRENCY'].flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])),
+      ['INGEST_BATCH_SIZE', 'INGEST_CONCURRENCY'].flatMap((name) =>
+        process.env[name] ? [[name, process.env[name]]] : [],
+      ),
     );
     const app = await startBenchApp(services, tuning);
     const start = performance.now();
@@ -39,9 +46,14 @@ export async function ingestBench(): Promise<string> {
       log(`ingest: all consumed in ${round(seconds)} s`);
       const check = await checkRows(services.database.url, runs, produced.unique);
       console.log(`ingest: baseline raw INSERT (same rows, same indexes, no Kafka): ${Math.round(baseline)} rows/s`);
-      console.log(`ingest: ${produced.unique} events + ${produced.redeliveries} redeliveries of ${runs} runs in ${round(seconds)} s`);
-      console.log(`ingest: rows check: lost=${check.lost} duplicated=${check.duplicated} runs-finished=${check.finishedRuns}/${runs} task-runs=${check.taskRuns} stage-runs-finished=${check.finishedStages} versions=${check.versions}`);
-      if (seconds < MIN_SECONDS) console.log(`ingest: ran ${round(seconds)} s < ${MIN_SECONDS} s: raise BENCH_INGEST_RUNS`);
+      console.log(
+        `ingest: ${produced.unique} events + ${produced.redeliveries} redeliveries of ${runs} runs in ${round(seconds)} s`,
+      );
+      console.log(
+        `ingest: rows check: lost=${check.lost} duplicated=${check.duplicated} runs-finished=${check.finishedRuns}/${runs} task-runs=${check.taskRuns} stage-runs-finished=${check.finishedStages} versions=${check.versions}`,
+      );
+      if (seconds < MIN_SECONDS)
+        console.log(`ingest: ran ${round(seconds)} s < ${MIN_SECONDS} s: raise BENCH_INGEST_RUNS`);
       if (check.lost > 0 || check.duplicated > 0) console.log('ingest: FAILED the rows check');
       return `ingest: ${Math.round(rate)} events/s (target >= ${TARGET})`;
     } finally {
@@ -153,7 +165,9 @@ async function rawInsertBaseline(services: BenchServices): Promise<number> {
   const rows = Array.from({ length: 50 }, (_, i) => runMessages(i, Date.now())).flat();
   const columns = (offset: number) => {
     const chunk = Array.from({ length: 1_000 }, (_, i) => rows[(offset + i) % rows.length]!);
-    const parsed = chunk.map((m) => JSON.parse(m.value) as { context: { id: string; timestamp: string }; customData?: { component?: string } });
+    const parsed = chunk.map(
+      (m) => JSON.parse(m.value) as { context: { id: string; timestamp: string }; customData?: { component?: string } },
+    );
     return [
       chunk.map(() => crypto.randomUUID()),
       parsed.map((e) => e.context.id),

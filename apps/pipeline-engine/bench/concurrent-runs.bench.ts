@@ -51,8 +51,12 @@ export async function concurrentRunsBench(): Promise<string> {
     const peakMb = rss.stop();
     const finished = outcomes.filter((o) => o !== 'unfinished').length;
     const failed = outcomes.filter((o) => o === 'failure').length;
-    console.log(`concurrent-runs: baseline ${RUNS} x ${TASKS} \`true\` spawned directly (${RUNS} chains at once): ${round(baselineSeconds, 2)} s`);
-    console.log(`concurrent-runs: engine RSS idle ${Math.round(idleMb)} MB, peak ${Math.round(peakMb)} MB; ${failed} run(s) finished as failure`);
+    console.log(
+      `concurrent-runs: baseline ${RUNS} x ${TASKS} \`true\` spawned directly (${RUNS} chains at once): ${round(baselineSeconds, 2)} s`,
+    );
+    console.log(
+      `concurrent-runs: engine RSS idle ${Math.round(idleMb)} MB, peak ${Math.round(peakMb)} MB; ${failed} run(s) finished as failure`,
+    );
     return `concurrent-runs: ${finished}/${RUNS} finished in ${round(seconds, 1)} s, peak RSS ${Math.round(peakMb)} MB (target <= 400 MB)`;
   } finally {
     await bench.close();

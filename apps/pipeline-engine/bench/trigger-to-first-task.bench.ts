@@ -76,8 +76,17 @@ export async function triggerToFirstTaskBench(): Promise<string> {
       });
       if ((i - WARM_UP + 1) % 50 === 0) log(`trigger-to-first-task: ${i - WARM_UP + 1}/${RUNS} runs`);
     }
-    const of = (key: keyof Sample, p: number) => round(percentile(samples.map((s) => s[key]), p), 1);
-    console.log(`trigger-to-first-task: baseline direct spawn of the task's shell: p50=${of2(baseline, 50)} ms p99=${of2(baseline, 99)} ms`);
+    const of = (key: keyof Sample, p: number) =>
+      round(
+        percentile(
+          samples.map((s) => s[key]),
+          p,
+        ),
+        1,
+      );
+    console.log(
+      `trigger-to-first-task: baseline direct spawn of the task's shell: p50=${of2(baseline, 50)} ms p99=${of2(baseline, 99)} ms`,
+    );
     console.log(
       'trigger-to-first-task: where the time goes (p50 / p99 ms): ' +
         `POST -> queued seen on Kafka ${of('queued', 50)} / ${of('queued', 99)}, ` +
@@ -85,7 +94,9 @@ export async function triggerToFirstTaskBench(): Promise<string> {
         `-> pipelinerun.started written ${of('started', 50)} / ${of('started', 99)}, ` +
         `-> task process running ${of('spawn', 50)} / ${of('spawn', 99)}`,
     );
-    console.log('trigger-to-first-task: (event timestamps have 1 ms resolution; the version answer is played by the bench)');
+    console.log(
+      'trigger-to-first-task: (event timestamps have 1 ms resolution; the version answer is played by the bench)',
+    );
     return `trigger-to-first-task: p50=${of('total', 50)} ms p99=${of('total', 99)} ms (target p50 <= 50 ms, p99 <= 200 ms)`;
   } finally {
     await bench.close();

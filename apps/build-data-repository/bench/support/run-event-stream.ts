@@ -29,7 +29,11 @@ export const EVENTS_PER_RUN = 2 + STAGES.length * TASKS_PER_STAGE * 2 + 2 + 1;
 const engine = sourceOf('pipeline-engine');
 const provisioner = sourceOf('environment-provisioner');
 
-function message(event: { context: { id: string; type: string; timestamp: string; source: string } }, subject: string, key: string): BenchMessage {
+function message(
+  event: { context: { id: string; type: string; timestamp: string; source: string } },
+  subject: string,
+  key: string,
+): BenchMessage {
   const attributes: CloudEventAttributes = {
     specversion: '1.0',
     id: randomUUID(),
@@ -66,12 +70,26 @@ export function runMessages(runNumber: number, startMs: number): BenchMessage[] 
   const messages: BenchMessage[] = [];
   messages.push(
     message(
-      stamp(newCDEvent(PIPELINE_RUN_QUEUED, engine, run, { ...owner, revision: runId.slice(0, 7), trigger: { type: 'webhook' as const }, definition }), 0),
+      stamp(
+        newCDEvent(PIPELINE_RUN_QUEUED, engine, run, {
+          ...owner,
+          revision: runId.slice(0, 7),
+          trigger: { type: 'webhook' as const },
+          definition,
+        }),
+        0,
+      ),
       runId,
       runId,
     ),
   );
-  messages.push(message(stamp(newCDEvent(PIPELINE_RUN_STARTED, engine, run, { ...owner, version: String(runNumber) }), 500), runId, runId));
+  messages.push(
+    message(
+      stamp(newCDEvent(PIPELINE_RUN_STARTED, engine, run, { ...owner, version: String(runNumber) }), 500),
+      runId,
+      runId,
+    ),
+  );
   let clock = 1_000;
   const failing = runNumber % 10 === 0;
   for (const stage of STAGES) {
@@ -80,11 +98,21 @@ export function runMessages(runNumber: number, startMs: number): BenchMessage[] 
       const tags = { service: component, team, solution: owner.solution, environment: 'test', size: 'small' };
       const envOwner = { runId, component, driver: 'local-process', lifetime: 'ephemeral' as const, tags };
       const resources = [{ id: randomUUID(), type: 'process', size: 'small', startedAt: at(clock), tags }];
-      messages.push(message(stamp(newCDEvent(ENVIRONMENT_CREATED, provisioner, env, { ...envOwner, resources }), clock), env.id, runId));
+      messages.push(
+        message(
+          stamp(newCDEvent(ENVIRONMENT_CREATED, provisioner, env, { ...envOwner, resources }), clock),
+          env.id,
+          runId,
+        ),
+      );
       clock += 100;
     }
     for (let i = 0; i < TASKS_PER_STAGE; i++) {
-      const task = { id: randomUUID(), source: engine, content: { taskName: `${stage}-${i}`, pipelineRun: { id: runId } } };
+      const task = {
+        id: randomUUID(),
+        source: engine,
+        content: { taskName: `${stage}-${i}`, pipelineRun: { id: runId } },
+      };
       const placement = { component, stage, attempt: 1 };
       const started = clock;
       messages.push(message(stamp(newCDEvent(TASK_RUN_STARTED, engine, task, placement), started), task.id, runId));
@@ -96,8 +124,16 @@ export function runMessages(runNumber: number, startMs: number): BenchMessage[] 
             newCDEvent(
               TASK_RUN_FINISHED,
               engine,
-              { ...task, content: { ...task.content, outcome, ...(outcome === 'failure' ? { errors: 'exit code 1' } : {}) } },
-              { ...placement, exitCode: outcome === 'failure' ? 1 : 0, startedAt: at(started), durationMs: clock - started },
+              {
+                ...task,
+                content: { ...task.content, outcome, ...(outcome === 'failure' ? { errors: 'exit code 1' } : {}) },
+              },
+              {
+                ...placement,
+                exitCode: outcome === 'failure' ? 1 : 0,
+                startedAt: at(started),
+                durationMs: clock - started,
+              },
             ),
             clock,
           ),
@@ -107,7 +143,10 @@ export function runMessages(runNumber: number, startMs: number): BenchMessage[] 
       );
     }
   }
-  const envId = JSON.parse(messages.find((m) => m.headers.ce_type === ENVIRONMENT_CREATED)!.value) as { subject: { id: string; content: { name: string } }; customData: { resources: { id: string }[]; tags: object } };
+  const envId = JSON.parse(messages.find((m) => m.headers.ce_type === ENVIRONMENT_CREATED)!.value) as {
+    subject: { id: string; content: { name: string } };
+    customData: { resources: { id: string }[]; tags: object };
+  };
   messages.push(
     message(
       stamp(
@@ -178,7 +217,8 @@ export function* interleavedRuns(runs: number, concurrent: number, redeliverySha
     }
     yield message;
     sent++;
-    if (Math.random() < redeliveryShare) redeliveries.push({ due: sent + 50 + Math.floor(Math.random() * 200), message });
+    if (Math.random() < redeliveryShare)
+      redeliveries.push({ due: sent + 50 + Math.floor(Math.random() * 200), message });
     while (redeliveries.length > 0 && redeliveries[0]!.due <= sent) yield redeliveries.shift()!.message;
   }
   for (const { message } of redeliveries) yield message;

@@ -1,16 +1,4 @@
-/** The p-th percentile (0..100) of `samples`, nearest-rank. */
-export function percentile(samples: readonly number[], p: number): number {
-  if (samples.length === 0) return Number.NaN;
-  const sorted = [...samples].sort((a, b) => a - b);
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
-}
-
-export const round = (value: number, digits = 1) => Number(value.toFixed(digits));
+export { benchLog as log, percentile, round } from '@pipewright/testing';
 
 /** Milliseconds since `start` (a `performance.now()` reading). */
 export const since = (start: number) => performance.now() - start;
-
-export function log(message: string): void {
-  process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${message}\n`);
-}

@@ -1,15 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { Topics } from '@pipewright/contracts';
-import { EventBus, EventBusModule } from '@pipewright/event-bus';
-import {
-  HealthModule,
-  LoggingModule,
-  createLogger,
-  openServiceDataSource,
-  postgresCheck,
-} from '@pipewright/service-runtime';
-import { DataSource, type DataSourceOptions } from 'typeorm';
+import { platformModules } from '@pipewright/service-runtime';
 import { ComponentsModule } from './components/components.module';
 import { ConfigModule } from './config/config.module';
 import { SERVICE_NAME, type BuildDataConfig } from './config/env';
@@ -34,25 +25,11 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggingModule.forRoot({ serviceName: SERVICE_NAME, level: config.LOG_LEVEL }),
-        TypeOrmModule.forRootAsync({
-          useFactory: () => dataSourceOptions(config.DATABASE_URL),
-          // Creates the database if missing and migrates before anything else can touch it.
-          dataSourceFactory: (options?: DataSourceOptions) => openServiceDataSource(options!),
-        }),
-        EventBusModule.forRoot({
-          brokers: [...config.KAFKA_BROKERS],
-          service: SERVICE_NAME,
-          topicPrefix: config.KAFKA_TOPIC_PREFIX,
+        ...platformModules({
+          serviceName: SERVICE_NAME,
+          config,
+          dataSourceOptions: dataSourceOptions,
           topics: [Topics.cdevents],
-          logger: createLogger(SERVICE_NAME, config.LOG_LEVEL).child({ module: 'event-bus' }),
-        }),
-        HealthModule.forRoot({
-          inject: [DataSource, EventBus],
-          checks: (dataSource: DataSource, bus: EventBus) => [
-            postgresCheck(dataSource),
-            { name: 'kafka', check: () => bus.ping() },
-          ],
         }),
         EventsModule,
         ComponentsModule,

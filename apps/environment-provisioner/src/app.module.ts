@@ -1,15 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { Topics } from '@pipewright/contracts';
-import { EventBus, EventBusModule } from '@pipewright/event-bus';
-import {
-  createLogger,
-  HealthModule,
-  LoggingModule,
-  openServiceDataSource,
-  postgresCheck,
-} from '@pipewright/service-runtime';
-import { DataSource } from 'typeorm';
+import { platformModules } from '@pipewright/service-runtime';
 import type { ProvisionerConfig } from './config/env';
 import { SERVICE_NAME } from './config/service-name';
 import { dataSourceOptions } from './database/data-source';
@@ -22,25 +13,11 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        LoggingModule.forRoot({ serviceName: SERVICE_NAME, level: config.LOG_LEVEL }),
-        TypeOrmModule.forRootAsync({
-          useFactory: () => dataSourceOptions(config.DATABASE_URL),
-          // Creates the database if missing and migrates before anything else can touch it.
-          dataSourceFactory: (options) => openServiceDataSource(options!),
-        }),
-        EventBusModule.forRoot({
-          brokers: config.KAFKA_BROKERS,
-          service: SERVICE_NAME,
-          topicPrefix: config.KAFKA_TOPIC_PREFIX,
+        ...platformModules({
+          serviceName: SERVICE_NAME,
+          config,
+          dataSourceOptions: dataSourceOptions,
           topics: [Topics.commands('environment-provisioner'), Topics.cdevents],
-          logger: createLogger(SERVICE_NAME, config.LOG_LEVEL).child({ component: 'event-bus' }),
-        }),
-        HealthModule.forRoot({
-          inject: [DataSource, EventBus],
-          checks: (dataSource: DataSource, bus: EventBus) => [
-            postgresCheck(dataSource),
-            { name: 'kafka', check: () => bus.ping() },
-          ],
         }),
         EnvironmentsModule.forRoot({
           localProcess: {

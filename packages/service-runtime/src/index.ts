@@ -39,3 +39,4 @@ export { DatabaseModule } from './database/database.module';
 
 export { createLogger } from './logging/create-logger';
 export { LoggingModule, type LoggingModuleOptions } from './logging/logging.module';
+export { platformModules, type PlatformModulesOptions } from './platform/platform-modules';

@@ -137,6 +137,9 @@ const jsonValueSchema: z.ZodType<JsonValue> = z.lazy(() =>
   ]),
 );
 
+/** An input's value; the written language accepts the same scalars (document.schema.ts). */
+export const inputValueSchema = z.union([z.string(), z.number(), z.boolean()]);
+
 export const retryPolicySchema = z.object({
   attempts: z.number().int().min(1),
   initialDelayMs: z.number().int().nonnegative(),
@@ -199,7 +202,7 @@ export const pipelineGraphSchema = z.object({
     file: z.string().min(1),
     flavour: z.object({ name: z.string().min(1), file: z.string().min(1) }).optional(),
   }),
-  inputs: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+  inputs: z.record(z.string(), inputValueSchema),
   stages: z.array(stageNodeSchema).superRefine((stages, ctx) => {
     // A stored snapshot must still be a graph the engine can run: unique names, needs that exist.
     const names = new Set<string>();

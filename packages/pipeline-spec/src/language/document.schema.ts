@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { inputValueSchema } from '../graph/pipeline-graph';
 import { builtInTaskTypes, type TaskInputSpec, type TaskTypeRegistry } from '../task-types/task-types';
 
 /**
@@ -8,12 +9,16 @@ import { builtInTaskTypes, type TaskInputSpec, type TaskTypeRegistry } from '../
  * YAML syntax tree to keep positions; these schemas never see user input at run time.
  */
 
-const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_-]*$';
-const OWNER_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]*$';
+/** Stage, task, flavour and size names; the loader checks them with the same patterns. */
+export const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_-]*$';
+/** Component, team and solution names, as `@pipewright/contracts` accepts them. */
+export const OWNER_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]*$';
 const DURATION_PATTERN = '^([0-9]+(ms|s|m|h|d))+$';
 
 const name = (description: string) => z.string().regex(new RegExp(NAME_PATTERN)).max(100).meta({ description });
 const ownerName = (description: string) => z.string().regex(new RegExp(OWNER_PATTERN)).max(100).meta({ description });
+/** Values of `env` maps: any YAML scalar, passed on as its text. */
+const scalar = inputValueSchema;
 const duration = (description: string) =>
   z
     .string()
@@ -47,9 +52,7 @@ export const taskShape = {
   uses: z.string().min(1).meta({ description: 'Task type, e.g. shell.' }),
   run: z.string().min(1).meta({ description: 'Shorthand for `uses: shell` with `with.run`.' }),
   with: z.record(z.string(), z.unknown()).meta({ description: 'Inputs of the task type; strings may use ${{ … }}.' }),
-  env: z
-    .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
-    .meta({ description: 'Environment variables; values may use ${{ … }}.' }),
+  env: z.record(z.string(), scalar).meta({ description: 'Environment variables; values may use ${{ … }}.' }),
   timeout: duration('Kill the task after this long. Default 1h, at most 24h.'),
   retry: z
     .union([z.number().int().min(1).max(100), z.strictObject(retryShape).partial()])
@@ -70,9 +73,7 @@ const ephemeralShape = {
   cwd: z.string().min(1).meta({ description: 'Working directory of the command, relative to the workspace.' }),
   healthPath: z.string().min(1).meta({ description: 'Path (starting with /) polled until it answers 2xx. Default /.' }),
   readyTimeout: duration('How long to wait for the health check. Default 60s, at most 10m.'),
-  env: z
-    .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
-    .meta({ description: 'Environment of the command.' }),
+  env: z.record(z.string(), scalar).meta({ description: 'Environment of the command.' }),
 };
 export const ephemeralKeys = Object.keys(ephemeralShape);
 
@@ -95,12 +96,10 @@ export const approvalShape = {
 
 export const inputDeclarationShape = {
   type: z.enum(['string', 'number', 'boolean']).meta({ description: 'Default string.' }),
-  default: z.union([z.string(), z.number(), z.boolean()]),
+  default: inputValueSchema,
   required: z.boolean().meta({ description: 'The user must give a value. Default false.' }),
   description: z.string(),
 };
-
-const inputValue = z.union([z.string(), z.number(), z.boolean()]);
 
 function withSchema(inputs: Readonly<Record<string, TaskInputSpec>>, omit: string[] = []): z.ZodType {
   const shape: Record<string, z.ZodType> = {};
@@ -207,7 +206,10 @@ export function documentSchemas(taskTypes: TaskTypeRegistry = builtInTaskTypes) 
       team: ownerName('The team that owns it.'),
       solution: ownerName('The solution (product) it belongs to; a cost driver.'),
       flavour: name('A reusable pipeline archetype from the flavours folders.').optional(),
-      inputs: z.record(z.string(), inputValue).meta({ description: "Values for the flavour's inputs." }).optional(),
+      inputs: z
+        .record(z.string(), inputValueSchema)
+        .meta({ description: "Values for the flavour's inputs." })
+        .optional(),
       pipeline: pipeline.meta({ description: 'The pipeline, written here (instead of a flavour).' }).optional(),
     })
     .meta({

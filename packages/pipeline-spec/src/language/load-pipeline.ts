@@ -2,8 +2,9 @@ import * as fs from 'node:fs';
 import { DEFAULT_MAX_ERRORS, ErrorCollector, type SpecError } from '../errors/spec-error';
 import { type InputValue, type PipelineGraph } from '../graph/pipeline-graph';
 import { builtInTaskTypes, type TaskTypeRegistry } from '../task-types/task-types';
-import { type FileAccess, PipelineReader } from './read-pipeline';
-import { resolveGraph } from './resolve-graph';
+import { type FileAccess, ReadContext } from './read/read-context';
+import { readPipeline } from './read/read-pipeline';
+import { resolveGraph } from './resolve/resolve-graph';
 
 export interface LoadOptions {
   /** Folders with flavour files (`<name>.yml`), searched in order: e.g. the repository's `.pipewright/flavours`, then the platform's. */
@@ -44,15 +45,15 @@ function listFromDisk(dir: string): string[] {
 export function parsePipelineText(text: string, file: string, options: LoadOptions = {}): LoadResult {
   const errors = new ErrorCollector(options.maxErrors ?? DEFAULT_MAX_ERRORS);
   const io: FileAccess = { readFile: options.readFile ?? readFromDisk, listDir: options.listDir ?? listFromDisk };
-  const reader = new PipelineReader(
+  const context = new ReadContext(
     errors,
     io,
     options.taskTypes ?? builtInTaskTypes,
     options.flavourDirs ?? [],
     options.inputs ?? {},
   );
-  const read = reader.read(file, text);
-  const graph = read && resolveGraph(read, errors, (name) => reader.unknownInputMessage(name));
+  const read = readPipeline(context, file, text);
+  const graph = read && resolveGraph(read, errors, (name) => context.unknownInputMessage(name));
   const found = errors.result();
   if (graph === undefined || found.length > 0) return { ok: false, errors: found };
   return { ok: true, graph };

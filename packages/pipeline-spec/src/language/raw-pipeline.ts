@@ -1,15 +1,13 @@
 import { type SourceLocation } from '../errors/spec-error';
 import { type Expr } from '../expressions/ast';
-import {
-  type Approval,
-  type JsonValue,
-  type RetryPolicy,
-  type SectionName,
-  type StageEnvironment,
-} from '../graph/pipeline-graph';
+import { type SectionName, type StageNode, type TaskNode } from '../graph/pipeline-graph';
 import { type SourceFile, type YamlValue } from './source-file';
 
-/** What the reader makes of the files, before names and references are checked across the pipeline. */
+/**
+ * What the reader makes of the files, before names and references are checked across the pipeline:
+ * the graph's own fields (so the two cannot drift apart), plus where each thing was written and the
+ * expressions still to check.
+ */
 
 /** One `${{ … }}` (or `if` condition) to check against the task's scope once every stage is known. */
 export interface ExpressionSite {
@@ -25,19 +23,10 @@ export interface ExpressionSite {
   condition: boolean;
 }
 
-export interface RawTask {
-  name: string;
+/** A task as written; the graph adds its id and stage. */
+export interface RawTask extends Omit<TaskNode, 'id' | 'stage' | 'source'> {
   location: SourceLocation;
   nameLocation: SourceLocation;
-  uses: string;
-  with: Record<string, JsonValue>;
-  env: Record<string, string>;
-  timeoutMs: number;
-  retry: RetryPolicy;
-  if?: string;
-  pool?: string;
-  idempotent: boolean;
-  outputs: string[];
   expressions: ExpressionSite[];
 }
 
@@ -48,13 +37,20 @@ export interface RawNeed {
   location: SourceLocation;
 }
 
-export interface RawStage {
-  name: string;
+/** A stage as written; its `needs` are names to resolve, its sections hold raw tasks. */
+export interface RawStage extends Pick<StageNode, 'name' | 'environment' | 'approval'> {
   location: SourceLocation;
   nameLocation: SourceLocation;
   /** Undefined when the stage has no `needs`: it then needs the stage before it. */
   needs?: RawNeed[];
-  environment?: StageEnvironment;
-  approval?: Approval;
   sections: Record<SectionName, RawStep[]>;
+}
+
+function tasksOf(steps: RawStep[]): RawTask[] {
+  return steps.flatMap((step) => (step.kind === 'task' ? [step.task] : step.lanes.flat()));
+}
+
+/** Every task of a stage, in file order. */
+export function allTasks(stage: RawStage): RawTask[] {
+  return [...tasksOf(stage.sections.first), ...tasksOf(stage.sections.main), ...tasksOf(stage.sections.last)];
 }

@@ -317,7 +317,7 @@ function countOccurrences(text: string, needle: string): number {
   return count;
 }
 
-function lowerFirst(text: string): string {
+export function lowerFirst(text: string): string {
   return text.charAt(0).toLowerCase() + text.slice(1);
 }
 

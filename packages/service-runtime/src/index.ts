@@ -1,6 +1,12 @@
 import 'reflect-metadata';
 
 export { ConfigError, type ConfigIssue } from './config/config-error';
+export {
+  formatYamlConfigProblem,
+  parseYamlConfig,
+  type YamlConfigProblem,
+  type YamlConfigResult,
+} from './config/yaml-config';
 export { loadConfig, parseConfig, type Env } from './config/parse-config';
 export {
   baseServiceEnv,
@@ -40,3 +46,18 @@ export { DatabaseModule } from './database/database.module';
 export { createLogger } from './logging/create-logger';
 export { LoggingModule, type LoggingModuleOptions } from './logging/logging.module';
 export { platformModules, type PlatformModulesOptions } from './platform/platform-modules';
+
+export { AuthModule, type AuthModuleOptions } from './auth/auth.module';
+export { AdminRequired, TeamForbidden, TokensFileInvalid, Unauthenticated } from './auth/auth.errors';
+export {
+  assertAdmin,
+  assertTeamAccess,
+  CurrentCaller,
+  mayActForTeam,
+  OPEN_CALLER,
+  visibleTeams,
+  type Caller,
+} from './auth/caller';
+export { Public } from './auth/public.decorator';
+export { hashToken, loadTokensFile, parseTokensFile, TokenRegistry, type TokenEntry } from './auth/token-file';
+export { loadTokensOrExit } from './auth/load-tokens';

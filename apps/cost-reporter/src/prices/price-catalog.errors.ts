@@ -1,21 +1,9 @@
-import { DomainError } from '@pipewright/service-runtime';
+import { DomainError, formatYamlConfigProblem, type YamlConfigProblem } from '@pipewright/service-runtime';
 
 /** One problem in the catalog file, where an editor can jump to it. */
-export interface CatalogProblem {
-  readonly file: string;
-  /** 1-based. */
-  readonly line: number;
-  /** 1-based. */
-  readonly column: number;
-  /** Dotted path of the offending value, e.g. `prices.process.small`; empty for the whole document. */
-  readonly path: string;
-  readonly message: string;
-}
+export type CatalogProblem = YamlConfigProblem;
 
-export function formatProblem(problem: CatalogProblem): string {
-  const where = `${problem.file}:${problem.line}:${problem.column}`;
-  return problem.path ? `${where}: ${problem.path}: ${problem.message}` : `${where}: ${problem.message}`;
-}
+export const formatProblem = formatYamlConfigProblem;
 
 /** The price catalog cannot be read or does not match its schema; the service does not start with it. */
 export class PriceCatalogInvalid extends DomainError {

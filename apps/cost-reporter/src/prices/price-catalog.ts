@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { isMap, isNode, isPair, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { parseYamlConfig } from '@pipewright/service-runtime';
 import { z } from 'zod';
-import { type CatalogProblem, PriceCatalogInvalid } from './price-catalog.errors';
+import { PriceCatalogInvalid } from './price-catalog.errors';
 
 /** Money is handled in millionths of the currency unit, as integers, so sums never drift. */
 export const MICROS_PER_UNIT = 1_000_000;
@@ -55,37 +55,9 @@ export class PriceCatalog {
  * file, line and column of the value at fault, so a bad catalog is fixed in one go.
  */
 export function parsePriceCatalog(text: string, file: string): PriceCatalog {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const at = (offset: number | undefined) => {
-    const { line, col } = lineCounter.linePos(offset ?? 0);
-    return { file, line, column: col };
-  };
-
-  if (document.errors.length > 0) {
-    throw new PriceCatalogInvalid(
-      document.errors.map((error) => ({ ...at(error.pos[0]), path: '', message: firstLine(error.message) })),
-    );
-  }
-
-  const result = priceCatalogSchema.safeParse(document.toJS());
-  if (!result.success) {
-    throw new PriceCatalogInvalid(
-      result.error.issues.flatMap((issue): CatalogProblem[] => {
-        const path = issue.path.map(String);
-        // An unknown key is reported where that key is written, not at its parent.
-        if (issue.code === 'unrecognized_keys') {
-          return issue.keys.map((key) => ({
-            ...at(keyOffset(document, path, key) ?? nodeOffset(document, path)),
-            path: [...path, key].join('.'),
-            message: 'unknown key',
-          }));
-        }
-        return [{ ...at(nodeOffset(document, path)), path: path.join('.'), message: issue.message }];
-      }),
-    );
-  }
-  return new PriceCatalog(result.data.currency, result.data.prices);
+  const parsed = parseYamlConfig(text, file, priceCatalogSchema);
+  if (!parsed.ok) throw new PriceCatalogInvalid(parsed.problems);
+  return new PriceCatalog(parsed.data.currency, parsed.data.prices);
 }
 
 /** Reads and parses the catalog at `file`; an unreadable file is a PriceCatalogInvalid too. */
@@ -101,24 +73,4 @@ export async function loadPriceCatalog(file: string): Promise<PriceCatalog> {
     );
   }
   return parsePriceCatalog(text, file);
-}
-
-/** Start offset of the node at `path`, or of its nearest existing ancestor (a missing key points at its map). */
-function nodeOffset(document: Document, path: readonly string[]): number | undefined {
-  for (let depth = path.length; depth >= 0; depth--) {
-    const node = depth === 0 ? document.contents : document.getIn(path.slice(0, depth), true);
-    if (isNode(node) && node.range) return node.range[0];
-  }
-  return undefined;
-}
-
-function keyOffset(document: Document, mapPath: readonly string[], key: string): number | undefined {
-  const map = mapPath.length === 0 ? document.contents : document.getIn(mapPath, true);
-  if (!isMap(map)) return undefined;
-  const pair = map.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === key);
-  return isScalar(pair?.key) ? pair.key.range?.[0] : undefined;
-}
-
-function firstLine(message: string): string {
-  return message.split('\n')[0] ?? message;
 }

@@ -19,6 +19,7 @@ describe(parseConfig.name, () => {
       KAFKA_BROKERS: ['127.0.0.1:9092'],
       KAFKA_TOPIC_PREFIX: '',
       LOG_LEVEL: 'info',
+      PROCESSED_MESSAGES_RETENTION_DAYS: 7,
       API_TOKEN: 'x'.repeat(32),
       DRY_RUN: false,
     });

@@ -51,6 +51,11 @@ export function baseServiceEnv(defaults: { port: number }) {
     ),
     KAFKA_TOPIC_PREFIX: z.string().default(''),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+    /**
+     * Days a consumer remembers a message id it processed (redeliveries within them are skipped). Longer
+     * than any redelivery window; older records are pruned (ProcessedMessagesPruner of the event bus).
+     */
+    PROCESSED_MESSAGES_RETENTION_DAYS: z.coerce.number().positive().max(3_650).default(7),
   });
 }
 

@@ -1,4 +1,5 @@
 import { Controller, Get, Inject, Logger, Res } from '@nestjs/common';
+import { Public } from '../auth/public.decorator';
 import { type HealthCheck, type HealthReport, runHealthChecks } from './health-check';
 import { HEALTH_CHECK_TIMEOUT_MS, HEALTH_CHECKS } from './health.tokens';
 
@@ -6,6 +7,8 @@ interface StatusResponse {
   status(code: number): unknown;
 }
 
+/** Public even when bearer tokens are required: load balancers and `npm start` ask without one. */
+@Public()
 @Controller('health')
 export class HealthController {
   private readonly logger = new Logger(HealthController.name);

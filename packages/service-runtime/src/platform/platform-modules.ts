@@ -11,7 +11,8 @@ import { LoggingModule } from '../logging/logging.module';
 
 export interface PlatformModulesOptions {
   serviceName: string;
-  config: Pick<BaseServiceEnv, 'DATABASE_URL' | 'KAFKA_BROKERS' | 'KAFKA_TOPIC_PREFIX' | 'LOG_LEVEL'>;
+  config: Pick<BaseServiceEnv, 'DATABASE_URL' | 'KAFKA_BROKERS' | 'KAFKA_TOPIC_PREFIX' | 'LOG_LEVEL'> &
+    Partial<Pick<BaseServiceEnv, 'PROCESSED_MESSAGES_RETENTION_DAYS'>>;
   /** The service's one DataSource definition (also used by the TypeORM CLI). */
   dataSourceOptions: (databaseUrl: string) => DataSourceOptions;
   /** Logical topics the service publishes to or consumes (created with their .dlq at start). */
@@ -40,6 +41,9 @@ export function platformModules(options: PlatformModulesOptions): DynamicModule[
       topics: options.topics,
       logger: createLogger(serviceName, config.LOG_LEVEL).child({ component: 'event-bus' }),
       ...(options.relay === false ? { relay: false } : {}),
+      ...(config.PROCESSED_MESSAGES_RETENTION_DAYS === undefined
+        ? {}
+        : { processedMessagesRetentionDays: config.PROCESSED_MESSAGES_RETENTION_DAYS }),
     }),
     HealthModule.forRoot({
       inject: [DataSource, EventBus],

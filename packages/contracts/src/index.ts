@@ -19,3 +19,5 @@ export * from './deployments/service.events';
 export * from './incidents/incident.events';
 export * from './promotions/version-promoted.events';
 export * from './approvals/approval.events';
+export * from './tasks/task-pool';
+export * from './tasks/task-assignment.messages';

@@ -11,6 +11,11 @@ import { ServiceDeployed, ServiceRolledback, ServiceUpgraded } from './deploymen
 import { IncidentDetected, IncidentResolved } from './incidents/incident.events';
 import { VersionPromoted } from './promotions/version-promoted.events';
 import { ApprovalDecided, ApprovalRequested } from './approvals/approval.events';
+import {
+  TaskAssignmentAccepted,
+  TaskAssignmentFinished,
+  TaskAssignmentHeartbeat,
+} from './tasks/task-assignment.messages';
 
 /** Every message type we know, by CloudEvents type. Consumers use it to pick the schema of what they read. */
 export const allMessageDefinitions: readonly MessageDefinition[] = [
@@ -36,6 +41,10 @@ export const allMessageDefinitions: readonly MessageDefinition[] = [
   VersionPromoted,
   ApprovalRequested,
   ApprovalDecided,
+  // Pool messages (assigned, cancelled) travel on a topic per pool: see poolMessagesFor.
+  TaskAssignmentAccepted,
+  TaskAssignmentHeartbeat,
+  TaskAssignmentFinished,
 ] as MessageDefinition[];
 
 const byType = new Map(allMessageDefinitions.map((d) => [d.type, d]));

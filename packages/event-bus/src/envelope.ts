@@ -48,12 +48,19 @@ export function toKafkaMessage(envelope: Envelope): Message {
   };
 }
 
+/** An envelope as read from Kafka. */
+export interface ReceivedEnvelope extends Envelope {
+  /** The value as received: `data`'s JSON text, for storing it without stringifying `data` again. */
+  json: string;
+}
+
 /** Reads a Kafka message back; a message that is not a CloudEvent with a JSON value is a ContractViolation. */
-export function fromKafkaMessage(message: { headers?: IHeaders | undefined; value: Buffer | null }): Envelope {
+export function fromKafkaMessage(message: { headers?: IHeaders | undefined; value: Buffer | null }): ReceivedEnvelope {
   const attributes = fromCloudEventHeaders(message.headers ?? {});
   if (message.value === null) throw new ContractViolation(attributes.type, [{ path: '', message: 'empty value' }]);
+  const json = message.value.toString('utf8');
   try {
-    return { attributes, data: JSON.parse(message.value.toString('utf8')) as unknown };
+    return { attributes, data: JSON.parse(json) as unknown, json };
   } catch (error) {
     throw new ContractViolation(attributes.type, [
       { path: '', message: `value is not JSON: ${(error as Error).message}` },

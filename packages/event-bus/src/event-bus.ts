@@ -2,6 +2,7 @@ import { parseMessage, sourceOf, type MessageData, type MessageDefinition } from
 import { currentTraceHeaders } from '@pipewright/telemetry';
 import { Kafka, Partitioners, logLevel, type Admin, type IHeaders, type Producer } from 'kafkajs';
 import { newAttributes, toKafkaMessage } from './envelope';
+import { fixKafkajsIdleRequestQueue } from './kafkajs/request-queue-idle-fix';
 import { silentLogger, type BusLogger } from './logger';
 
 export interface EventBusOptions {
@@ -14,6 +15,8 @@ export interface EventBusOptions {
   /** Partitions for topics this bus creates. */
   partitions?: number;
 }
+
+fixKafkajsIdleRequestQueue();
 
 /**
  * One Kafka connection per service process: the idempotent producer the outbox relay

@@ -51,7 +51,10 @@ describe(BatchEventConsumer.name, () => {
    * Records the messages it is handed that belong to its test (every consumer reads the topic from the
    * beginning); `fail` may throw for a batch to exercise failures.
    */
-  function recorder(mine: (runId: string) => boolean, fail: (runIds: string[]) => void = () => undefined): BatchHandler {
+  function recorder(
+    mine: (runId: string) => boolean,
+    fail: (runIds: string[]) => void = () => undefined,
+  ): BatchHandler {
     let batches = 0;
     return async (all, { manager }) => {
       const messages = all.filter((m) => mine((m.data as ReturnType<typeof queuedEvent>).subject.id));
@@ -141,7 +144,10 @@ describe(BatchEventConsumer.name, () => {
       }),
     );
     await send(events.flatMap((e, i) => (i % 4 === 0 ? [e, e] : [e])));
-    await start('ordered', recorder((runId) => runIds.includes(runId)));
+    await start(
+      'ordered',
+      recorder((runId) => runIds.includes(runId)),
+    );
 
     const rows = await waitFor(async () => (await applied()).length >= 400 && applied(), {
       timeoutMs: 60_000,
@@ -169,9 +175,12 @@ describe(BatchEventConsumer.name, () => {
     const mine = new Set(events.map((e) => e.subject.id));
     await start(
       'isolating',
-      recorder((runId) => mine.has(runId), (runIds) => {
-        if (runIds.includes(poison)) throw new PermanentFailure(`run ${poison} contradicts what is stored`);
-      }),
+      recorder(
+        (runId) => mine.has(runId),
+        (runIds) => {
+          if (runIds.includes(poison)) throw new PermanentFailure(`run ${poison} contradicts what is stored`);
+        },
+      ),
     );
 
     const letter = await tap.waitFor((m) => m.headers[DeadLetterHeaders.error]?.includes(poison) ?? false, {

@@ -5,3 +5,4 @@ export { waitFor, WaitForTimeoutError, type WaitForOptions } from './wait-for';
 export { TestServiceUnavailableError, TestServiceConfigError } from './errors';
 export { percentile, round, benchLog } from './bench/bench-stats';
 export { runBenchmarks, benchMain, type Benchmark } from './bench/run-benchmarks';
+export { cpuOfProcesses, LOCAL_SERVERS } from './bench/process-cpu';

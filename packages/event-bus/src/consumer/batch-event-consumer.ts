@@ -1,5 +1,6 @@
 import { SpanKind, SpanStatusCode, context, trace, type Link, type Span } from '@opentelemetry/api';
 import {
+  CloudEventHeaders,
   parseMessage,
   type CloudEventAttributes,
   type MessageData,
@@ -22,6 +23,11 @@ export interface BatchMessage<D extends MessageDefinition = MessageDefinition> {
   definition: D;
   data: MessageData<D>;
   attributes: CloudEventAttributes;
+  /**
+   * The value as received: the data's JSON text, before validation (which drops fields the contract does
+   * not know). Store this rather than `JSON.stringify(data)`: it costs nothing, and keeps the event whole.
+   */
+  json: string;
 }
 
 export interface BatchContext {
@@ -48,6 +54,15 @@ export interface BatchEventConsumerOptions {
   partitionsConsumedConcurrently?: number;
   /** Kafka fetch size per partition (default kafkajs' 1 MiB): bigger fetches make bigger batches. */
   maxBytesPerPartition?: number;
+  /**
+   * How redeliveries are recognized:
+   * - `processed-messages` (default): the batch's message ids are recorded in processed_messages in its
+   *   transaction; the handler is handed only messages not recorded before.
+   * - `handler`: the handler's own writes recognize them (e.g. a table keyed by the message id, written
+   *   with `ON CONFLICT DO NOTHING`), and it is handed every message (a message twice in one batch once).
+   *   Saves a row per message where the handler stores one anyway.
+   */
+  deduplication?: 'processed-messages' | 'handler';
 }
 
 interface Received {
@@ -62,8 +77,10 @@ const MAX_LINKS = 64;
  * EventConsumer's guarantees, a batch at a time, for high-volume ingestion: each Kafka batch (one
  * partition) is applied in transactions of up to `maxMessagesPerTransaction` messages. One multi-row
  * `INSERT ... ON CONFLICT DO NOTHING` into processed_messages records the batch's message ids and
- * tells which were seen before: those are left out, so redeliveries are skipped as with EventConsumer.
- * Offsets are committed only after a transaction commits.
+ * tells which were seen before: those are left out, so redeliveries are skipped as with EventConsumer
+ * (unless `deduplication: 'handler'`: then the handler's own keyed writes do that). Messages of types it
+ * does not read are skipped on their type header, undecoded. Offsets are committed only after a
+ * transaction commits.
  *
  * Failures: a message that is not a CloudEvent or fails its contract goes to `<topic>.dlq` at once. A
  * batch whose handler keeps failing (bounded retries with backoff, or one PermanentFailure) is split:
@@ -129,10 +146,17 @@ export class BatchEventConsumer {
     for (const message of messages) {
       let batchMessage: BatchMessage;
       try {
+        // Types read by another consumer are skipped before their value is decoded: every group reads the whole topic.
+        if (!this.reads(message)) continue;
         const envelope = fromKafkaMessage(message);
         const definition = this.byType.get(envelope.attributes.type);
         if (!definition) continue;
-        batchMessage = { definition, data: parseMessage(definition, envelope.data), attributes: envelope.attributes };
+        batchMessage = {
+          definition,
+          data: parseMessage(definition, envelope.data),
+          attributes: envelope.attributes,
+          json: envelope.json,
+        };
       } catch (error) {
         await this.deadLetter(batch, message, error, 0);
         continue;
@@ -152,6 +176,13 @@ export class BatchEventConsumer {
       const alone = await this.withRetries(batch, [one], heartbeat);
       if (alone) await this.deadLetter(batch, one.message, alone.error, alone.attempts);
     }
+  }
+
+  /** False only for a message whose CloudEvent type header names a type this consumer does not read. */
+  private reads(message: KafkaMessage): boolean {
+    const type = message.headers?.[CloudEventHeaders.type];
+    if (type === undefined || Array.isArray(type)) return true; // malformed: decoding says why (dead letter)
+    return this.byType.has(type.toString());
   }
 
   /** Undefined once applied; otherwise the last error and how often it was tried. */
@@ -246,6 +277,7 @@ export class BatchEventConsumer {
   private async applyOnce(messages: BatchMessage[], heartbeat: () => Promise<void>): Promise<void> {
     const unique = firstById(messages, (m) => m.attributes.id);
     await this.options.dataSource.transaction(async (manager) => {
+      if (this.options.deduplication === 'handler') return this.options.handler(unique, { manager, heartbeat });
       const inserted = await manager.query<{ message_id: string }[]>(
         `INSERT INTO "${this.schema}".processed_messages (consumer, message_id)
          SELECT $1, unnest($2::text[])

@@ -9,6 +9,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { ProcessedMessagesPruner } from '../consumer/processed-messages-pruner';
 import { EventBus, type EventBusOptions } from '../event-bus';
 import { OutboxRelay } from '../outbox/outbox-relay';
 import { OutboxWriter } from '../outbox/outbox-writer';
@@ -18,6 +19,8 @@ export interface EventBusModuleOptions extends EventBusOptions {
   topics: readonly string[];
   /** Run the outbox relay in this process (default true). */
   relay?: boolean;
+  /** Days processed-message records are kept before pruning (default 7; see ProcessedMessagesPruner). */
+  processedMessagesRetentionDays?: number;
 }
 
 const OPTIONS = Symbol('EventBusModuleOptions');
@@ -28,6 +31,7 @@ class EventBusLifecycle
   implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
 {
   private relay?: OutboxRelay;
+  private pruner?: ProcessedMessagesPruner;
 
   constructor(
     private readonly bus: EventBus,
@@ -41,6 +45,14 @@ class EventBusLifecycle
   }
 
   async onApplicationBootstrap() {
+    this.pruner = new ProcessedMessagesPruner({
+      dataSource: this.dataSource,
+      logger: this.bus.logger,
+      ...(this.options.processedMessagesRetentionDays === undefined
+        ? {}
+        : { retentionDays: this.options.processedMessagesRetentionDays }),
+    });
+    this.pruner.start();
     if (this.options.relay === false) return;
     this.relay = new OutboxRelay({ dataSource: this.dataSource, bus: this.bus, pollIntervalMs: 200 });
     await this.relay.start();
@@ -48,6 +60,7 @@ class EventBusLifecycle
 
   // Before any module's shutdown hook: the relay must finish its transaction while TypeORM's connection is open.
   async beforeApplicationShutdown() {
+    await this.pruner?.stop();
     await this.relay?.stop();
   }
 

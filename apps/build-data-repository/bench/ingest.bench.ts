@@ -1,5 +1,7 @@
 import { Topics, VERSION_ALLOCATED } from '@pipewright/contracts';
 import { EventBus } from '@pipewright/event-bus';
+import { cpuOfProcesses, LOCAL_SERVERS } from '@pipewright/testing';
+import { availableParallelism, loadavg } from 'node:os';
 import { Client } from 'pg';
 import { benchServices, startBenchApp, type BenchServices } from './support/bench-app';
 import { EVENTS_PER_RUN, interleavedRuns, runMessages, STAGES, TASKS_PER_STAGE } from './support/run-event-stream';
@@ -39,16 +41,27 @@ export async function ingestBench(): Promise<string> {
     );
     const app = await startBenchApp(services, tuning);
     const start = performance.now();
+    const cpuAtStart = process.cpuUsage();
+    const serversAtStart = serversCpu();
     try {
       await waitUntilConsumed(producerBus, services, start);
       const seconds = since(start) / 1_000;
       const rate = produced.unique / seconds;
+      // The service runs in this process: its CPU per event hardly depends on how loaded the machine is.
+      const cpu = process.cpuUsage(cpuAtStart);
+      const cpuPerEvent = (cpu.user + cpu.system) / (produced.unique + produced.redeliveries);
+      const servers = serversCpu();
       log(`ingest: all consumed in ${round(seconds)} s`);
       const check = await checkRows(services.database.url, runs, produced.unique);
       console.log(`ingest: baseline raw INSERT (same rows, same indexes, no Kafka): ${Math.round(baseline)} rows/s`);
       console.log(
         `ingest: ${produced.unique} events + ${produced.redeliveries} redeliveries of ${runs} runs in ${round(seconds)} s`,
       );
+      console.log(
+        `ingest: Node CPU ${round((cpu.user + cpu.system) / 1e6)} s = ${round(cpuPerEvent)} µs per message read (user+system of the ingesting process)`,
+      );
+      console.log(`ingest: load average at the end ${loadavg().map(round).join(' ')}`);
+      console.log(cpuBudget(cpuPerEvent, serversAtStart, servers, produced.unique + produced.redeliveries));
       console.log(
         `ingest: rows check: lost=${check.lost} duplicated=${check.duplicated} runs-finished=${check.finishedRuns}/${runs} task-runs=${check.taskRuns} stage-runs-finished=${check.finishedStages} versions=${check.versions}`,
       );
@@ -63,6 +76,39 @@ export async function ingestBench(): Promise<string> {
     await producerBus.disconnect();
     await services.database.drop();
   }
+}
+
+/** CPU ms used so far by the machine's PostgreSQL and Kafka broker (all their processes), where /proc tells. */
+function serversCpu(): { postgres?: number; kafka?: number } {
+  return { postgres: cpuOfProcesses(LOCAL_SERVERS.postgres), kafka: cpuOfProcesses(LOCAL_SERVERS.kafka) };
+}
+
+/**
+ * Where the CPU went, per message read: this process, PostgreSQL, the Kafka broker. With all three on
+ * this machine's cores, their sum bounds the rate: cores / (CPU per message). Other work on the machine
+ * meanwhile (another database's backends) counts as PostgreSQL's: run the bench on a quiet machine.
+ */
+function cpuBudget(
+  serviceUs: number,
+  before: { postgres?: number; kafka?: number },
+  after: { postgres?: number; kafka?: number },
+  messages: number,
+): string {
+  const perMessage = (server: 'postgres' | 'kafka') => {
+    const start = before[server];
+    const end = after[server];
+    return start === undefined || end === undefined ? undefined : ((end - start) * 1_000) / messages;
+  };
+  const postgres = perMessage('postgres');
+  const kafka = perMessage('kafka');
+  if (postgres === undefined || kafka === undefined)
+    return 'ingest: CPU of PostgreSQL and Kafka not readable here (no /proc)';
+  const total = serviceUs + postgres + kafka;
+  const cores = availableParallelism();
+  return (
+    `ingest: CPU per message: service ${round(serviceUs)} µs + PostgreSQL ${round(postgres)} µs + Kafka broker ${round(kafka)} µs = ${round(total)} µs; ` +
+    `with ${cores} cores for all three the ceiling is ${Math.round((cores * 1e6) / total)} messages/s`
+  );
 }
 
 async function produce(bus: EventBus, runs: number): Promise<{ unique: number; redeliveries: number }> {

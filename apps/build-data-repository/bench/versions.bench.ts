@@ -7,7 +7,7 @@ const PER_CLIENT = 200;
 
 /**
  * `versions`: 50 concurrent HTTP clients allocating 200 versions each for the same component through
- * `POST /components/:name/versions`; then every version is checked: none twice, none skipped.
+ * `POST /components/:name/versions`; then every version is checked: none twice, none skipped, each announced.
  * Baseline: the same number of bare counter increments (`UPDATE ... RETURNING`, one per transaction)
  * from 50 connections: the ceiling a single hot counter row allows.
  */
@@ -47,14 +47,16 @@ export async function versionsBench(): Promise<string> {
       const duplicates = all.length - new Set(all).size;
       const expected = CLIENTS * PER_CLIENT;
       const gaps = expected - new Set(all.filter((v) => v >= 1 && v <= expected)).size;
-      const stored = await app.dataSource.query<{ n: string; max: string }[]>(
-        `SELECT count(DISTINCT version) AS n, max(number) AS max FROM versions WHERE component = $1`,
+      const stored = await app.dataSource.query<{ n: string; max: string; announced: string }[]>(
+        `SELECT count(DISTINCT version) AS n, max(number) AS max,
+                (SELECT count(*) FROM outbox WHERE payload #>> '{subject,content,component}' = $1) AS announced
+         FROM versions WHERE component = $1`,
         [component],
       );
       const rate = expected / seconds;
       console.log(`versions: baseline bare counter increments (50 connections, no HTTP): ${Math.round(baseline)}/s`);
       console.log(
-        `versions: ${expected} allocations by ${CLIENTS} clients in ${round(seconds, 2)} s; stored ${stored[0]!.n} distinct, highest ${stored[0]!.max}`,
+        `versions: ${expected} allocations by ${CLIENTS} clients in ${round(seconds, 2)} s; stored ${stored[0]!.n} distinct, highest ${stored[0]!.max}; ${stored[0]!.announced} announced`,
       );
       return `versions: ${Math.round(rate)} allocations/s, duplicates=${duplicates}, gaps=${gaps}`;
     } finally {

@@ -28,8 +28,15 @@ describe('components', () => {
       repositoryUrl: 'https://git.example.com/shop.git',
       versionScheme: 'semver',
       versionPattern: '2.4.<n>',
+      promotionPath: ['integration', 'production'],
     }).expect(201);
-    expect(created.body).toMatchObject({ name, team: 'checkout', versionScheme: 'semver', versionPattern: '2.4.<n>' });
+    expect(created.body).toMatchObject({
+      name,
+      team: 'checkout',
+      versionScheme: 'semver',
+      versionPattern: '2.4.<n>',
+      promotionPath: ['integration', 'production'],
+    });
 
     const replaced = await put(name, { team: 'payments', solution: 'webshop', versionScheme: 'counter' }).expect(200);
     expect(replaced.body).toMatchObject({
@@ -38,6 +45,8 @@ describe('components', () => {
       repositoryUrl: null,
       versionScheme: 'counter',
       versionPattern: null,
+      // Replaced without one: the default path.
+      promotionPath: ['passed-test', 'qa', 'production'],
     });
 
     const shown = await request(sut.http).get(`/components/${name}`).expect(200);
@@ -55,6 +64,11 @@ describe('components', () => {
         'versionPattern',
       ],
       [{ team: 'checkout', solution: 'webshop', versionScheme: 'calver' }, 'versionScheme'],
+      [
+        { team: 'checkout', solution: 'webshop', versionScheme: 'counter', promotionPath: ['qa', 'qa'] },
+        'promotionPath',
+      ],
+      [{ team: 'checkout', solution: 'webshop', versionScheme: 'counter', promotionPath: [] }, 'promotionPath'],
       [{ team: 'checkout', solution: 'webshop', versionScheme: 'counter', owner: 'bob' }, ''],
     ];
     for (const [body, path] of cases) {

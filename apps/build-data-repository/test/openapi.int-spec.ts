@@ -35,6 +35,8 @@ describe('/docs', () => {
       ['/runs/{id}', 'get'],
       ['/events', 'get'],
       ['/events/stream', 'get'],
+      ['/deployments', 'get'],
+      ['/incidents', 'get'],
     ] as const) {
       expect(paths[path]?.[method]?.summary).toEqual(expect.any(String));
     }
@@ -51,6 +53,17 @@ describe('/docs', () => {
       'query:cursor:false',
     ]);
     expect(Object.keys(listRuns.responses)).toEqual(['200', '400']);
+    expect(paths['/deployments']!.get!.parameters.map((p) => p.name)).toEqual([
+      'component',
+      'team',
+      'environment',
+      'limit',
+      'cursor',
+      'kind',
+      'from',
+      'to',
+    ]);
+    expect(Object.keys(paths['/incidents']!.get!.responses)).toEqual(['200', '400']);
     expect(paths['/events/stream']!.get!.responses['200']).toMatchObject({ content: { 'text/event-stream': {} } });
     expect(paths['/docs']).toBeUndefined();
   });

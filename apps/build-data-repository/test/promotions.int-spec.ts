@@ -1,4 +1,5 @@
 import {
+  PipelineRunFinished,
   PipelineRunQueued,
   VERSION_ALLOCATED,
   VERSION_PROMOTED,
@@ -9,7 +10,7 @@ import { uniqueId, waitFor } from '@pipewright/testing';
 import request from 'supertest';
 import type { EnvironmentVersions, PromotionPath } from '../src/promotions/promotion.dto';
 import { deploymentEvent, type DeploymentFixture } from './support/deployment.fixtures';
-import { aRun, queued } from './support/run-events.fixtures';
+import { aRun, finished, queued } from './support/run-events.fixtures';
 import { startApp, type TestApp } from './support/start-app';
 
 jest.setTimeout(90_000);
@@ -105,10 +106,12 @@ describe('promotions', () => {
 
     await deploy({ component: api, version: v1!, at: '2026-11-20T10:00:00.000Z' });
     await deploy({ kind: 'upgraded', component: api, version: v2!, at: '2026-11-21T10:00:00.000Z' });
-    await request(sut.http)
-      .post(`/components/${web}/versions/${w1}/promotions`)
-      .send({ environment: 'production', by: 'carol' })
-      .expect(201);
+    for (const environment of ['passed-test', 'qa', 'production']) {
+      await request(sut.http)
+        .post(`/components/${web}/versions/${w1}/promotions`)
+        .send({ environment, by: 'carol' })
+        .expect(201);
+    }
 
     const before = await inProduction();
     expect(before.components.filter((c) => [api, web].includes(c.component))).toEqual([
@@ -131,6 +134,77 @@ describe('promotions', () => {
     const v2Path = (await request(sut.http).get(`/components/${api}/versions/${v2}/promotions`).expect(200))
       .body as PromotionPath;
     expect(v2Path.steps.map((s) => s.kind)).toEqual(['upgraded']);
+  });
+
+  const promote = (component: string, version: string, environment: string) =>
+    request(sut.http)
+      .post(`/components/${component}/versions/${version}/promotions`)
+      .send({ environment, by: 'release-bot' });
+
+  it('refuses a promotion that skips a step of the path with a 409 naming the missing step', async () => {
+    const component = uniqueId('skipping-');
+    const [version] = await versionsOf(component, 1);
+
+    const skipped = await promote(component, version!, 'production').expect(409);
+    expect(skipped.body).toMatchObject({
+      code: 'promotion.conflict',
+      message: expect.stringContaining('it has not reached qa yet (path: built -> passed-test -> qa -> production)'),
+      details: { reason: 'step_missing', missing: 'qa', path: ['passed-test', 'qa', 'production'] },
+    });
+    await promote(component, version!, 'passed-test').expect(201);
+    // A deployment to qa reported by events counts as reaching it.
+    await deploy({ component, version: version!, environment: 'qa', at: new Date().toISOString() });
+    await promote(component, version!, 'production').expect(201);
+    // Back to an earlier step, or again to one reached: nothing is skipped.
+    await promote(component, version!, 'passed-test').expect(201);
+
+    const offPath = await promote(component, version!, 'staging').expect(409);
+    expect(offPath.body.details).toMatchObject({ reason: 'not_on_path' });
+  });
+
+  it('follows the path the component declares', async () => {
+    const component = uniqueId('own-path-');
+    const [version] = await versionsOf(component, 1);
+    await request(sut.http)
+      .put(`/components/${component}`)
+      .send({ team: 'checkout', solution: 'webshop', versionScheme: 'counter', promotionPath: ['integration', 'live'] })
+      .expect(200);
+
+    await promote(component, version!, 'qa').expect(409);
+    expect((await promote(component, version!, 'live').expect(409)).body.details.missing).toBe('integration');
+    await promote(component, version!, 'integration').expect(201);
+    await promote(component, version!, 'live').expect(201);
+  });
+
+  it('promotes no further a version whose run failed, or that was rolled back', async () => {
+    const component = uniqueId('stopped-');
+    const run = aRun({ component });
+    await sut.engine.publishDirect(PipelineRunQueued, queued(run));
+    await sut.engine.publishDirect(PipelineRunFinished, finished(run, 'failure'));
+    const failedVersion = await waitFor(
+      async () => {
+        const body = (await request(sut.http).get(`/runs/${run.runId}`)).body as { version?: string; outcome?: string };
+        return body.outcome === 'failure' && body.version;
+      },
+      { description: 'the failed run stored' },
+    );
+    const failed = await promote(component, failedVersion, 'passed-test').expect(409);
+    expect(failed.body.details).toMatchObject({ reason: 'failed' });
+    expect(failed.body.message).toContain('the run that built it did not succeed');
+
+    const [good, bad] = await versionsOf(component, 2);
+    for (const version of [good!, bad!]) {
+      await promote(component, version, 'passed-test').expect(201);
+      await promote(component, version, 'qa').expect(201);
+    }
+    await deploy({ component, version: good!, at: '2026-11-20T10:00:00.000Z' });
+    await deploy({ kind: 'upgraded', component, version: bad!, at: '2026-11-21T10:00:00.000Z' });
+    await deploy({ kind: 'rolledback', component, version: good!, at: '2026-11-21T11:00:00.000Z' });
+
+    const rolledBack = await promote(component, bad!, 'production').expect(409);
+    expect(rolledBack.body.details).toMatchObject({ reason: 'rolled_back' });
+    // The version rolled back to is fine.
+    await promote(component, good!, 'production').expect(201);
   });
 
   it('refuses promotions of unknown versions and bad input, naming the field', async () => {

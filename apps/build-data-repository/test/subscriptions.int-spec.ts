@@ -23,6 +23,8 @@ describe('webhook subscriptions', () => {
       WEBHOOK_BACKOFF_MAX_MS: '200',
       WEBHOOK_TIMEOUT_MS: '2000',
       WEBHOOK_POLL_INTERVAL_MS: '20',
+      // The receivers listen on 127.0.0.1, an address webhooks may not go to unless allowed.
+      WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
     });
   });
 
@@ -168,8 +170,55 @@ describe('webhook subscriptions', () => {
     const failing = await deliveriesWhen(unreachable.id, (list) => (list.deliveries[0]?.attempts.length ?? 0) > 0);
     expect(failing.deliveries[0]?.attempts[0]).toMatchObject({
       httpStatus: null,
-      error: 'fetch failed: ECONNREFUSED',
+      error: expect.stringMatching(/^connect ECONNREFUSED 127\.0\.0\.1:\d+$/),
     });
+  });
+
+  it.each([
+    ['http://localhost:8080/hooks', 'localhost resolves to'],
+    ['http://169.254.169.254/latest/meta-data/', '169.254.169.254 is a link-local address'],
+    ['https://10.1.2.3/hooks', '10.1.2.3 is a private address'],
+    ['http://[::1]:8080/hooks', '::1 is a loopback address'],
+    ['http://[fd00::7]/hooks', 'fd00::7 is a unique-local address'],
+    ['http://0.0.0.0:8080/', '0.0.0.0 is a unspecified address'],
+  ])('refuses to register %s, an internal address, with a 400 naming url', async (url, reason) => {
+    const response = await request(sut.http)
+      .post('/subscriptions')
+      .send({ team: 'checkout', url, secret: 'a-secret-long-enough' })
+      .expect(400);
+
+    expect(response.body).toMatchObject({ code: 'request.invalid', details: [{ path: 'url' }] });
+    expect(response.body.details[0].message).toContain(reason);
+    expect(response.body.details[0].message).toContain('WEBHOOK_ALLOWED_HOSTS');
+  });
+
+  it('refuses at delivery a host that has come to resolve to an internal address since it was registered', async () => {
+    const component = uniqueId('rebound-');
+    const hook = await receiver(() => 200);
+    const subscription = await subscribe({
+      team: 'checkout',
+      url: hook.url,
+      filter: { components: [component] },
+      secret: 'a-rebinding-long-secret',
+    });
+    // What DNS rebinding does to a host that was public at registration, done to the stored URL here:
+    // `localhost` names the receiver, on an address that is not allowed.
+    await sut.dataSource.query(`UPDATE subscriptions SET url = $2 WHERE id = $1`, [
+      subscription.id,
+      hook.url.replace('127.0.0.1', 'localhost'),
+    ]);
+
+    await queuedAndStored(aRun({ component }));
+
+    const { deliveries } = await deliveriesWhen(
+      subscription.id,
+      (list) => (list.deliveries[0]?.attempts.length ?? 0) > 0,
+    );
+    expect(deliveries[0]?.attempts[0]).toMatchObject({
+      httpStatus: null,
+      error: expect.stringMatching(/^localhost resolves to (127\.0\.0\.1|::1), which is a loopback address/),
+    });
+    expect(hook.received).toHaveLength(0);
   });
 
   it('lists, validates and deletes subscriptions', async () => {

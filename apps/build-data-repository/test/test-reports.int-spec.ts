@@ -27,6 +27,7 @@ describe('test reports', () => {
   });
 
   const queuedRun = (run: RunFixture) => queueRun(sut, run);
+  const notRerun = { flaky: false, reruns: 0, failedAttempts: [] };
 
   async function reportsOf(runId: string, count: number): Promise<RunTestReportsResponse> {
     return waitFor(
@@ -49,7 +50,7 @@ describe('test reports', () => {
     );
 
     const { reports, summary } = await reportsOf(run.runId, 1);
-    expect(summary).toEqual({ tests: 3, passed: 1, failed: 1, errors: 0, skipped: 1, durationMs: 1_500 });
+    expect(summary).toEqual({ tests: 3, passed: 1, failed: 1, errors: 0, skipped: 1, flaky: 0, durationMs: 1_500 });
     expect(reports[0]).toMatchObject({
       taskName: 'unit-tests',
       component: run.component,
@@ -63,18 +64,18 @@ describe('test reports', () => {
       {
         name: 'cart',
         durationMs: 1_500,
-        summary: { tests: 3, passed: 1, failed: 1, errors: 0, skipped: 1 },
+        summary: { tests: 3, passed: 1, failed: 1, errors: 0, skipped: 1, flaky: 0 },
         cases: [
-          { name: 'adds', classname: 'cart', status: 'passed', durationMs: 500, message: null, flaky: false },
+          { name: 'adds', classname: 'cart', status: 'passed', durationMs: 500, message: null, ...notRerun },
           {
             name: 'totals',
             classname: 'cart',
             status: 'failed',
             durationMs: 500,
             message: 'totals failed',
-            flaky: false,
+            ...notRerun,
           },
-          { name: 'later', classname: 'cart', status: 'skipped', durationMs: 500, message: null, flaky: false },
+          { name: 'later', classname: 'cart', status: 'skipped', durationMs: 500, message: null, ...notRerun },
         ],
       },
     ]);
@@ -212,6 +213,7 @@ describe('test reports', () => {
         revision: 'abc1234',
         passed: 1,
         failed: 1,
+        passedOnRerun: 0,
         runIds: [first.runId, retry.runId].sort(),
         lastSeenAt: expect.any(String),
       },
@@ -221,6 +223,55 @@ describe('test reports', () => {
       ['adds', false],
       ['totals', true],
       ['pays', false],
+    ]);
+  });
+
+  it('flags a Surefire case that passed on a rerun as flaky, keeping the failed attempts, in one run', async () => {
+    const run = aRun({ component: uniqueId('surefire-'), revision: 'fee1600' });
+    const version = await queuedRun(run);
+
+    await sut.engine.publishDirect(TestSuiteRunFinished, testSuiteFinished(run, { xml: surefireRerunsXml }));
+
+    const { reports, summary } = await reportsOf(run.runId, 1);
+    expect(summary).toMatchObject({ tests: 3, passed: 2, failed: 1, flaky: 1 });
+    expect(reports[0]?.suites[0]?.cases).toEqual([
+      expect.objectContaining({ name: 'pays', status: 'passed', ...notRerun }),
+      expect.objectContaining({
+        name: 'refunds',
+        status: 'passed',
+        flaky: true,
+        reruns: 1,
+        failedAttempts: [{ status: 'failed', message: 'expected: <200> but was: <503>' }],
+      }),
+      expect.objectContaining({
+        name: 'settles',
+        status: 'failed',
+        message: 'balance 0 != 10',
+        flaky: false,
+        reruns: 2,
+        failedAttempts: [
+          { status: 'failed', message: 'balance 0 != 10' },
+          { status: 'error', message: 'database gone' },
+        ],
+      }),
+    ]);
+    const byVersion = await request(sut.http)
+      .get(`/components/${run.component}/versions/${version}/test-reports`)
+      .expect(200);
+    expect(byVersion.body.reports[0].suites[0].summary).toMatchObject({ tests: 3, flaky: 1 });
+
+    const flaky = await request(sut.http).get(`/components/${run.component}/flaky-tests`).expect(200);
+    expect(flaky.body.flakyTests).toEqual([
+      {
+        classname: 'com.shop.PaymentTest',
+        name: 'refunds',
+        revision: 'fee1600',
+        passed: 1,
+        failed: 0,
+        passedOnRerun: 1,
+        runIds: [run.runId],
+        lastSeenAt: expect.any(String),
+      },
     ]);
   });
 
@@ -255,3 +306,21 @@ describe('test reports', () => {
     expect(empty.body).toMatchObject({ runId: run.runId, reports: [], summary: { tests: 0 } });
   });
 });
+
+/** As maven-surefire-plugin 3.x writes a suite run with -Dsurefire.rerunFailingTestsCount=2. */
+const surefireRerunsXml = `<?xml version="1.0" encoding="UTF-8"?>
+<testsuite xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" version="3.0" name="com.shop.PaymentTest" time="2.1" tests="3" errors="0" skipped="0" failures="1" flakes="1">
+  <testcase name="pays" classname="com.shop.PaymentTest" time="0.02"/>
+  <testcase name="refunds" classname="com.shop.PaymentTest" time="0.31">
+    <flakyFailure message="expected: &lt;200&gt; but was: &lt;503&gt;" type="org.opentest4j.AssertionFailedError">
+      <stackTrace><![CDATA[org.opentest4j.AssertionFailedError: expected: <200> but was: <503>]]></stackTrace>
+    </flakyFailure>
+  </testcase>
+  <testcase name="settles" classname="com.shop.PaymentTest" time="1.77">
+    <failure message="balance 0 != 10" type="org.opentest4j.AssertionFailedError"><![CDATA[stack]]></failure>
+    <rerunFailure message="balance 0 != 10" type="org.opentest4j.AssertionFailedError">
+      <stackTrace><![CDATA[stack]]></stackTrace>
+    </rerunFailure>
+    <rerunError message="database gone" type="java.sql.SQLException"/>
+  </testcase>
+</testsuite>`;

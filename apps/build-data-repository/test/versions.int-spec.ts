@@ -53,8 +53,22 @@ describe('version allocation', () => {
     const response = await request(sut.http).get(`/components/${component}/versions`).expect(200);
     expect(response.body).toEqual({
       items: [
-        { component, version: '2', runId: second.runId, revision: 'bbb222', allocatedAt: expect.any(String) },
-        { component, version: '1', runId: first.runId, revision: 'aaa111', allocatedAt: expect.any(String) },
+        {
+          component,
+          version: '2',
+          runId: second.runId,
+          revision: 'bbb222',
+          requestedBy: null,
+          allocatedAt: expect.any(String),
+        },
+        {
+          component,
+          version: '1',
+          runId: first.runId,
+          revision: 'aaa111',
+          requestedBy: null,
+          allocatedAt: expect.any(String),
+        },
       ],
       nextCursor: null,
     });
@@ -99,6 +113,13 @@ describe('version allocation', () => {
     );
 
     expect(allocated.map(Number).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    // Announced with the version, in its transaction: the rolled-back one was not.
+    const announced = await sut.dataSource.query<{ version: string }[]>(
+      `SELECT payload #>> '{subject,content,version}' AS version FROM outbox
+       WHERE type = $1 AND payload #>> '{subject,content,component}' = $2 ORDER BY id`,
+      [VERSION_ALLOCATED, name],
+    );
+    expect(announced.map((a) => Number(a.version))).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
   });
 
   it('keeps a run at its version when its queued event is published again', async () => {

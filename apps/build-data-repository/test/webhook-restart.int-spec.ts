@@ -20,6 +20,8 @@ describe('webhook deliveries across a restart', () => {
       WEBHOOK_BACKOFF_BASE_MS: '1000',
       WEBHOOK_BACKOFF_MAX_MS: '1000',
       WEBHOOK_POLL_INTERVAL_MS: '20',
+      // The receiver listens on 127.0.0.1: a self-hosted install allowing internal networks.
+      WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
     });
     hook = await startWebhookReceiver(() => (receiverUp ? 200 : 503));
   });

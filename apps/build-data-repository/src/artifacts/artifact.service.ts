@@ -8,7 +8,7 @@ import {
 import { EventBus, OutboxWriter } from '@pipewright/event-bus';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ComponentService } from '../components/component.service';
-import { assertVersionExists } from '../promotions/known-version';
+import { assertVersionExists } from '../versions/known-version';
 import { Version } from '../versions/version.entity';
 import type { PublishArtifact } from './artifact.dto';
 import { Artifact } from './artifact.entity';

@@ -1,5 +1,6 @@
 import { nameSchema } from '@pipewright/contracts';
 import { z } from 'zod';
+import { DEFAULT_PROMOTION_PATH } from '../promotions/promotion-order';
 import { VERSION_SCHEMES, semverPatternSchema } from '../versions/version-scheme';
 import type { Component } from './component.entity';
 
@@ -14,6 +15,16 @@ export const putComponentBodySchema = z
     repositoryUrl: z.string().trim().min(1).max(2_000).nullable().default(null).describe('Where its source lives'),
     versionScheme: z.enum(VERSION_SCHEMES),
     versionPattern: semverPatternSchema.optional(),
+    promotionPath: z
+      .array(nameSchema)
+      .min(1)
+      .max(20)
+      .refine((path) => new Set(path).size === path.length, 'must not name an environment twice')
+      .default([...DEFAULT_PROMOTION_PATH])
+      .describe(
+        'The environments and stages versions are promoted through, in order, after being built; a promotion ' +
+          `may not skip one. Default: ${DEFAULT_PROMOTION_PATH.join(', ')}.`,
+      ),
   })
   .superRefine((body, ctx) => {
     if (body.versionScheme === 'semver' && body.versionPattern === undefined) {
@@ -32,6 +43,7 @@ export const componentSchema = z.object({
   repositoryUrl: z.string().nullable(),
   versionScheme: z.enum(VERSION_SCHEMES),
   versionPattern: z.string().nullable(),
+  promotionPath: z.array(z.string()),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });
@@ -45,6 +57,7 @@ export function toComponentResponse(component: Component): ComponentResponse {
     repositoryUrl: component.repositoryUrl,
     versionScheme: component.versionScheme,
     versionPattern: component.versionPattern,
+    promotionPath: component.promotionPath,
     createdAt: component.createdAt.toISOString(),
     updatedAt: component.updatedAt.toISOString(),
   };

@@ -23,6 +23,10 @@ export class Component {
   @Column({ name: 'version_pattern', type: 'text', nullable: true })
   versionPattern!: string | null;
 
+  /** The environments and stages its versions are promoted through, in order (see promotions/promotion-order.ts). */
+  @Column({ name: 'promotion_path', type: 'text', array: true })
+  promotionPath!: string[];
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

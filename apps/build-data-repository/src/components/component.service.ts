@@ -25,22 +25,44 @@ export class ComponentService {
    * can change hands). When it does change, the row stays locked until the caller's transaction ends.
    */
   async register(manager: EntityManager, ownership: ComponentOwnership): Promise<RegisteredComponent> {
+    return (await this.registerMany(manager, [ownership])).get(ownership.name)!;
+  }
+
+  /** `register` for many components in two statements, by name; the last ownership of a name wins. */
+  async registerMany(
+    manager: EntityManager,
+    ownerships: readonly ComponentOwnership[],
+  ): Promise<Map<string, RegisteredComponent>> {
     const table = manager.connection.getMetadata(Component).tablePath;
+    const wanted = new Map(ownerships.map((o) => [o.name, o]));
+    const registered = new Map<string, RegisteredComponent>();
+    if (wanted.size === 0) return registered;
     // Usually nothing changed: then no row lock, which would make concurrent runs of the component wait.
-    const [known] = await manager.query<(Pick<Component, 'versionScheme' | 'versionPattern'> & { same: boolean })[]>(
-      `SELECT version_scheme AS "versionScheme", version_pattern AS "versionPattern", (team = $2 AND solution = $3) AS same
-       FROM ${table} WHERE name = $1`,
-      [ownership.name, ownership.team, ownership.solution],
+    const known = await manager.query<(RegisteredComponent & { team: string; solution: string })[]>(
+      `SELECT name, team, solution, version_scheme AS "versionScheme", version_pattern AS "versionPattern"
+       FROM ${table} WHERE name = ANY($1::text[])`,
+      [[...wanted.keys()]],
     );
-    if (known?.same) return { name: ownership.name, versionScheme: known.versionScheme, versionPattern: known.versionPattern };
-    const [row] = await manager.query<Pick<Component, 'versionScheme' | 'versionPattern'>[]>(
-      `INSERT INTO ${table} (name, team, solution) VALUES ($1, $2, $3)
+    for (const { name, team, solution, versionScheme, versionPattern } of known) {
+      const ownership = wanted.get(name)!;
+      if (ownership.team === team && ownership.solution === solution)
+        registered.set(name, { name, versionScheme, versionPattern });
+    }
+    // Sorted: concurrent transactions lock component rows in one order.
+    const changed = [...wanted.values()]
+      .filter((o) => !registered.has(o.name))
+      .sort((a, b) => (a.name < b.name ? -1 : 1));
+    if (changed.length === 0) return registered;
+    const rows = await manager.query<RegisteredComponent[]>(
+      `INSERT INTO ${table} (name, team, solution)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
        ON CONFLICT (name) DO UPDATE SET team = EXCLUDED.team, solution = EXCLUDED.solution, updated_at = now()
-       RETURNING version_scheme AS "versionScheme", version_pattern AS "versionPattern"`,
-      [ownership.name, ownership.team, ownership.solution],
+       RETURNING name, version_scheme AS "versionScheme", version_pattern AS "versionPattern"`,
+      [changed.map((o) => o.name), changed.map((o) => o.team), changed.map((o) => o.solution)],
     );
-    if (!row) throw new Error(`upserting component ${ownership.name} returned no row`);
-    return { name: ownership.name, ...row };
+    for (const row of rows) registered.set(row.name, row);
+    if (registered.size !== wanted.size) throw new Error('upserting components returned fewer rows than sent');
+    return registered;
   }
 
   /**
@@ -50,13 +72,21 @@ export class ComponentService {
   async put(name: string, body: PutComponentBody): Promise<{ component: Component; created: boolean }> {
     const table = this.components.metadata.tablePath;
     const [row] = await this.components.query<{ created: boolean }[]>(
-      `INSERT INTO ${table} (name, team, solution, repository_url, version_scheme, version_pattern)
-       VALUES ($1, $2, $3, $4, $5, $6)
+      `INSERT INTO ${table} (name, team, solution, repository_url, version_scheme, version_pattern, promotion_path)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (name) DO UPDATE SET team = EXCLUDED.team, solution = EXCLUDED.solution,
          repository_url = EXCLUDED.repository_url, version_scheme = EXCLUDED.version_scheme,
-         version_pattern = EXCLUDED.version_pattern, updated_at = now()
+         version_pattern = EXCLUDED.version_pattern, promotion_path = EXCLUDED.promotion_path, updated_at = now()
        RETURNING (xmax = 0) AS created`,
-      [name, body.team, body.solution, body.repositoryUrl, body.versionScheme, body.versionPattern ?? null],
+      [
+        name,
+        body.team,
+        body.solution,
+        body.repositoryUrl,
+        body.versionScheme,
+        body.versionPattern ?? null,
+        body.promotionPath,
+      ],
     );
     return { component: await this.get(name), created: row?.created === true };
   }
@@ -70,7 +100,10 @@ export class ComponentService {
 
   /** By name. */
   async list(query: ListComponentsQuery): Promise<Page<ComponentResponse>> {
-    const select = this.components.createQueryBuilder('c').orderBy('c.name', 'ASC').limit(query.limit + 1);
+    const select = this.components
+      .createQueryBuilder('c')
+      .orderBy('c.name', 'ASC')
+      .limit(query.limit + 1);
     if (query.team) select.andWhere('c.team = :team', { team: query.team });
     if (query.solution) select.andWhere('c.solution = :solution', { solution: query.solution });
     if (query.cursor) select.andWhere('c.name > :after', { after: query.cursor[0] });

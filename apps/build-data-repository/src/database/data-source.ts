@@ -31,6 +31,11 @@ import { RunsAndVersions1763812000000 } from './migrations/1763812000000-runs-an
 import { SemverComponents1763820000000 } from './migrations/1763820000000-semver-components.migration';
 import { RunHistory1763820100000 } from './migrations/1763820100000-run-history.migration';
 import { EventLogQueries1763820200000 } from './migrations/1763820200000-event-log-queries.migration';
+import { IngestCommitOrder1763840000000 } from './migrations/1763840000000-ingest-commit-order.migration';
+import { VersionsRequestedBy1763850000000 } from './migrations/1763850000000-versions-requested-by.migration';
+import { TestReportsReruns1763850100000 } from './migrations/1763850100000-test-reports-reruns.migration';
+import { DeploymentsAndIncidentsLists1763850200000 } from './migrations/1763850200000-deployments-and-incidents-lists.migration';
+import { PromotionsPath1763850300000 } from './migrations/1763850300000-promotions-path.migration';
 
 export const SCHEMA = 'builddata';
 
@@ -71,6 +76,11 @@ export function dataSourceOptions(url: string): PostgresDataSourceOptions {
       DeploymentsAndIncidents1763830200000,
       Promotions1763830300000,
       Subscriptions1763830400000,
+      IngestCommitOrder1763840000000,
+      VersionsRequestedBy1763850000000,
+      TestReportsReruns1763850100000,
+      DeploymentsAndIncidentsLists1763850200000,
+      PromotionsPath1763850300000,
     ],
   });
 }

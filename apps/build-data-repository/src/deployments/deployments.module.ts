@@ -3,16 +3,20 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ArtifactsModule } from '../artifacts/artifacts.module';
 import { TestReportsModule } from '../test-reports/test-reports.module';
 import { DeliveryEventsConsumer } from './delivery-events.consumer';
+import { DeliveryHistoryService } from './delivery-history.service';
 import { Deployment } from './deployment.entity';
 import { DeploymentService } from './deployment.service';
+import { DeploymentsController } from './deployments.controller';
 import { Incident } from './incident.entity';
 
 /**
  * Deployments and incidents as reported by CDEvents (read by promotions and DORA metrics), and the one
- * consumer of delivery events, which records test results and artifacts through their features too.
+ * consumer of delivery events, which records test results and artifacts through their features too;
+ * `GET /deployments` and `GET /incidents` list them.
  */
 @Module({
   imports: [TypeOrmModule.forFeature([Deployment, Incident]), TestReportsModule, ArtifactsModule],
-  providers: [DeploymentService, DeliveryEventsConsumer],
+  controllers: [DeploymentsController],
+  providers: [DeploymentService, DeliveryEventsConsumer, DeliveryHistoryService],
 })
 export class DeploymentsModule {}

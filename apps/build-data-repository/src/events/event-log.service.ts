@@ -10,29 +10,46 @@ export interface ReceivedEvent {
   event: { context: CDEventContext };
   /** The run it belongs to, when the caller knows better than `factsOf`. */
   runId?: string | null;
+  /** The event's JSON text as received (stored as is); without it, `event` is stringified. */
+  json?: string;
 }
-
-/** Every transaction that appends takes this lock first and keeps it until it commits (see `appendMany`). */
-const APPEND_LOCK = `hashtextextended('builddata.events.append', 0)`;
 
 /** The append-only log of every CDEvent received. */
 @Injectable()
 export class EventLogService {
-  /**
-   * Appends `events` in the caller's transaction; a CloudEvent delivered again is appended once.
-   *
-   * Appending transactions take one lock and hold it until they commit, so `seq` numbers become visible
-   * in order: a reader that has seen seq n will never later find a smaller one. Paging by seq and the
-   * live stream's `Last-Event-ID` rely on that. Call it as late as possible in the transaction, and keep
-   * what follows short: the lock is held from here to the commit.
-   */
-  async appendMany(manager: EntityManager, events: readonly ReceivedEvent[]): Promise<void> {
-    if (events.length === 0) return;
+  /** Which of `ids` (CloudEvent ids) the log already holds: a redelivered message is one of them. */
+  async stored(manager: EntityManager, ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
     const table = manager.connection.getMetadata(EventLogEntry).tablePath;
-    const columns: unknown[][] = [[], [], [], [], [], [], [], [], []];
-    for (const { attributes, event, runId } of events) {
+    const rows = await manager.query<{ id: string }[]>(`SELECT id FROM ${table} WHERE id = ANY($1::text[])`, [ids]);
+    return new Set(rows.map((row) => row.id));
+  }
+
+  /**
+   * Appends `events` in the caller's transaction; a CloudEvent delivered again is appended once. Returns
+   * the ids appended now (not those the log already held).
+   *
+   * `seq` numbers become visible in order: a reader that has seen seq n will never later find a smaller
+   * one. Paging by seq, the live stream's `Last-Event-ID` and webhook fan-out rely on that. Appending
+   * transactions take turns (see the ingest-commit-order migration): each draws its seq block with its
+   * turn, inserts side by side with the others, then waits here until the turn before has ended. So call
+   * it as late as possible in the transaction, and keep what follows short: later turns wait for it.
+   */
+  async appendMany(manager: EntityManager, events: readonly ReceivedEvent[]): Promise<Set<string>> {
+    if (events.length === 0) return new Set();
+    const table = manager.connection.getMetadata(EventLogEntry).tablePath;
+    const schema = manager.connection.getMetadata(EventLogEntry).schema ?? 'public';
+    const [turn] = await manager.query<{ turn: string; seqs: string[] }[]>(
+      `SELECT turn, seqs FROM "${schema}".events_take_turn($1)`,
+      [events.length],
+    );
+    // The rows go as ONE JSON text parameter, each event's JSON as received spliced in: Node neither
+    // stringifies payloads again nor escapes them into array literals (that cost more than the rest of
+    // ingestion together); Postgres parses each payload once, as it would anyway for the jsonb column.
+    let rows = '[';
+    for (const { attributes, event, runId, json } of events) {
       const facts = factsOf(attributes.type, event);
-      const row = [
+      const fields = JSON.stringify([
         attributes.id,
         event.context.id,
         attributes.type,
@@ -41,20 +58,21 @@ export class EventLogService {
         runId === undefined ? facts.runId : runId,
         facts.component,
         event.context.timestamp,
-        JSON.stringify(event),
-      ];
-      row.forEach((value, i) => columns[i]!.push(value));
+      ]);
+      rows += `${rows.length > 1 ? ',' : ''}${fields.slice(0, -1)},${json ?? JSON.stringify(event)}]`;
     }
-    await manager.query(`SELECT pg_advisory_xact_lock(${APPEND_LOCK})`);
-    await manager.query(
-      `INSERT INTO ${table} (id, cdevent_id, type, source, subject, run_id, component, time, payload)
-       SELECT id, cdevent_id, type, source, subject, run_id, component, time, payload::jsonb
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                   $8::timestamptz[], $9::text[])
-         AS incoming(id, cdevent_id, type, source, subject, run_id, component, time, payload)
-       ON CONFLICT (id) DO NOTHING`,
-      columns,
+    rows += ']';
+    const appended = await manager.query<{ id: string }[]>(
+      `INSERT INTO ${table} (seq, id, cdevent_id, type, source, subject, run_id, component, time, payload)
+       OVERRIDING SYSTEM VALUE
+       SELECT ($1::bigint[])[n], e->>0, e->>1, e->>2, e->>3, e->>4, e->>5, e->>6, (e->>7)::timestamptz, e->8
+       FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS incoming(e, n)
+       ON CONFLICT (id) DO NOTHING
+       RETURNING id`,
+      [turn!.seqs, rows],
     );
+    await manager.query(`SELECT "${schema}".events_await_turn($1)`, [turn!.turn]);
+    return new Set(appended.map((row) => row.id));
   }
 
   /** One event; see appendMany (and call it last in the transaction). */

@@ -11,7 +11,8 @@ export const CDEVENT_DEFINITIONS = allMessageDefinitions.filter((d) => d.topic =
 
 /**
  * Reads `pipewright.cdevents` a batch at a time: each batch is applied in one transaction (runs as
- * executed, the event log) together with the record of its message ids, so redeliveries are skipped.
+ * executed, the event log). The event log is keyed by the CloudEvent id, so it recognizes redeliveries
+ * itself (see IngestService).
  */
 @Injectable()
 export class CDEventsIngestConsumer implements OnApplicationBootstrap, OnModuleDestroy {
@@ -30,6 +31,7 @@ export class CDEventsIngestConsumer implements OnApplicationBootstrap, OnModuleD
       name: 'run-events',
       definitions: CDEVENT_DEFINITIONS,
       handler: (messages, { manager }) => ingest.apply(manager, messages),
+      deduplication: 'handler',
       partitionsConsumedConcurrently: config.INGEST_CONCURRENCY,
       maxMessagesPerTransaction: config.INGEST_BATCH_SIZE,
       // Fetches big enough to fill a transaction (our events are about 1 KiB each).

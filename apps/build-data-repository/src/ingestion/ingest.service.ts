@@ -4,7 +4,10 @@ import type { EntityManager } from 'typeorm';
 import { EventLogService, type ReceivedEvent } from '../events/event-log.service';
 import { RunRecorder } from '../runs/run-recorder.service';
 
-/** What becomes of a batch of CDEvents: runs as executed, and the event log. */
+/**
+ * What becomes of a batch of CDEvents: runs as executed, and the event log. The event log, keyed by the
+ * CloudEvent id, is also what recognizes a redelivered message (no processed_messages row per message).
+ */
 @Injectable()
 export class IngestService {
   constructor(
@@ -13,13 +16,30 @@ export class IngestService {
   ) {}
 
   async apply(manager: EntityManager, messages: readonly BatchMessage[]): Promise<void> {
-    await this.runs.recordRuns(manager, messages);
-    // From here to the commit, batches take turns: appending holds the event log's lock until then.
-    await this.eventLog.appendMany(
+    const stored = await this.eventLog.stored(
       manager,
-      messages.map((m): ReceivedEvent => ({ attributes: m.attributes, event: m.data as ReceivedEvent['event'] })),
+      messages.map((m) => m.attributes.id),
     );
-    // So versions are allocated by one batch at a time: none waits for another's counter rows.
-    await this.runs.recordVersions(manager, messages);
+    const fresh = messages.filter((m) => !stored.has(m.attributes.id));
+    if (fresh.length === 0) return; // all seen before: redelivery is normal
+    // Side by side with other batches: run rows converge whatever the order (and a repeat changes nothing).
+    await this.runs.recordRuns(manager, fresh);
+    const versionRequests = await this.runs.versionRequests(manager, fresh);
+    // Appended side by side with other batches; from its end to the commit, batches take turns.
+    const appended = await this.eventLog.appendMany(
+      manager,
+      fresh.map((m): ReceivedEvent => ({
+        attributes: m.attributes,
+        event: m.data as ReceivedEvent['event'],
+        json: m.json,
+      })),
+    );
+    // Only runs queued by messages appended now: one another instance appended meanwhile (the same partition
+    // read twice during a rebalance) was answered there. Allocated while batches take turns anyway, so none
+    // waits for another's counter rows (and the counters' row locks cannot make turns deadlock).
+    await this.runs.recordVersions(
+      manager,
+      versionRequests.filter((request) => appended.has(request.messageId)),
+    );
   }
 }

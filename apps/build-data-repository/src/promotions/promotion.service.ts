@@ -6,7 +6,11 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { ComponentService } from '../components/component.service';
 import { Component } from '../components/component.entity';
 import { Deployment } from '../deployments/deployment.entity';
-import { assertVersionExists } from './known-version';
+import { Run } from '../runs/run.entity';
+import { assertVersionExists } from '../versions/known-version';
+import { Version } from '../versions/version.entity';
+import { refusalOf, type PromotionFacts } from './promotion-order';
+import { PromotionRefused } from './promotion.errors';
 import type { EnvironmentVersions, Promote, PromotionKind, PromotionPath, PromotionStep } from './promotion.dto';
 import { Promotion } from './promotion.entity';
 
@@ -35,13 +39,25 @@ export class PromotionService {
   ) {}
 
   /**
-   * Records the promotion and announces it (`pipewright-version.promoted`) in one transaction.
-   * @throws ComponentNotFound, VersionNotFound
+   * Records the promotion and announces it (`pipewright-version.promoted`) in one transaction, when the
+   * version may go there (see promotion-order.ts).
+   * @throws ComponentNotFound, VersionNotFound, PromotionRefused
    */
   async promote(component: string, version: string, request: Promote): Promise<PromotionStep> {
-    await this.components.get(component);
+    const { promotionPath } = await this.components.get(component);
     return this.dataSource.transaction(async (manager) => {
       await assertVersionExists(manager, component, version);
+      // One promotion of a version at a time: a step must not be taken while the one before is being undone.
+      await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
+        `promotion:${component}@${version}`,
+      ]);
+      const refusal = refusalOf(request.environment, await this.factsOf(manager, component, version, promotionPath));
+      if (refusal !== null) {
+        throw new PromotionRefused(
+          { component, version, environment: request.environment, path: promotionPath },
+          refusal,
+        );
+      }
       const event = newCDEvent(
         VERSION_PROMOTED,
         this.bus.source,
@@ -78,6 +94,45 @@ export class PromotionService {
         deploymentId: null,
       };
     });
+  }
+
+  /** Where the version has been, and whether it may go further. */
+  private async factsOf(
+    manager: EntityManager,
+    component: string,
+    version: string,
+    path: readonly string[],
+  ): Promise<PromotionFacts> {
+    const versions = manager.connection.getMetadata(Version).tablePath;
+    const runs = manager.connection.getMetadata(Run).tablePath;
+    const deployments = manager.connection.getMetadata(Deployment).tablePath;
+    const [reached, [state]] = await Promise.all([
+      manager.query<{ environment: string }[]>(
+        `SELECT DISTINCT environment FROM (${stepsSql(manager)}) steps WHERE component = $1 AND version = $2`,
+        [component, version],
+      ),
+      // Failed: its run ended without success. Rolled back: a rollback replaced it where it was current.
+      manager.query<{ failed: boolean; rolled_back: boolean }[]>(
+        `SELECT EXISTS (
+                  SELECT 1 FROM ${versions} v JOIN ${runs} r ON r.id = v.run_id
+                  WHERE v.component = $1 AND v.version = $2 AND r.outcome IN ('failure', 'error', 'cancel')
+                ) AS failed,
+                EXISTS (
+                  SELECT 1 FROM ${deployments} rollback
+                  WHERE rollback.component = $1 AND rollback.kind = 'rolledback' AND rollback.version <> $2
+                    AND (SELECT before.version FROM (${stepsSql(manager)}) before
+                         WHERE before.component = $1 AND before.environment = rollback.environment
+                           AND before.at < rollback.deployed_at
+                         ORDER BY before.at DESC LIMIT 1) = $2
+                ) AS rolled_back`,
+        [component, version],
+      ),
+    ]);
+    return {
+      path,
+      reached: new Set(reached.map((row) => row.environment)),
+      stopped: state?.failed ? 'failed' : state?.rolled_back ? 'rolled_back' : null,
+    };
   }
 
   /**

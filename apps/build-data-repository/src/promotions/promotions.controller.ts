@@ -21,13 +21,21 @@ export class PromotionsController {
   @HttpCode(201)
   @ApiRoute({
     summary: 'Record that a version reached an environment or stage',
-    description: 'Announced as `dev.cdeventsx.pipewright-version.promoted.0.1.0`.',
+    description:
+      'Announced as `dev.cdeventsx.pipewright-version.promoted.0.1.0`. Promotions follow the component’s ' +
+      '`promotionPath` (PUT /components/:name; default passed-test -> qa -> production), which starts after ' +
+      'the version was built: a version may go to a step once it reached the step before (a promotion there, ' +
+      'or a deployed/upgraded event), never skipping one, and to an earlier or reached step again. A version ' +
+      'whose run did not succeed, or that was rolled back (a rollback replaced it where it was current), is ' +
+      'promoted no further. Refusals are 409 `promotion.conflict` with `details.reason` (`step_missing` with ' +
+      '`details.missing`, `not_on_path`, `failed`, `rolled_back`).',
     tags: ['promotions'],
     params: versionParamsSchema,
     body: promoteSchema,
     responses: {
       201: { description: 'The promotion as recorded', schema: promotionStepSchema },
       404: { description: 'No such component or version' },
+      409: { description: 'Not along the component’s path, or the version failed or was rolled back' },
     },
   })
   promote(

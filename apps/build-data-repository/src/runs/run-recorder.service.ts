@@ -5,12 +5,11 @@ import {
   PIPELINE_RUN_STARTED,
   TASK_RUN_FINISHED,
   TASK_RUN_STARTED,
-  type PipelineRunQueued,
 } from '@pipewright/contracts';
 import type { EntityManager } from 'typeorm';
-import { ComponentService } from '../components/component.service';
+import { ComponentService, type RegisteredComponent } from '../components/component.service';
 import { mergeUpsertMany } from '../database/merge-upsert-many';
-import { RunVersionAllocator } from '../versions/run-version-allocator.service';
+import { RunVersionAllocator, type ComponentRuns, type RunToVersion } from '../versions/run-version-allocator.service';
 import { asRunEvent, runIdOf, type RunEvent, type ValidatedMessage } from './run-event';
 import {
   finishedRun,
@@ -26,6 +25,12 @@ import {
 import { Run } from './run.entity';
 import { StageRecorder, type StageKey } from './stage-recorder.service';
 import { TaskRun } from './task-run.entity';
+
+/** A queued run that wants its version, from the message `messageId`. */
+export interface VersionRequest extends RunToVersion {
+  messageId: string;
+  component: RegisteredComponent;
+}
 
 /**
  * Records runs as executed from their events, a batch at a time, in the caller's transaction. See
@@ -43,7 +48,7 @@ export class RunRecorder {
   /** Records the run and task-run events among `messages` (in delivery order); other messages are ignored. */
   async record(manager: EntityManager, messages: readonly ValidatedMessage[]): Promise<void> {
     await this.recordRuns(manager, messages);
-    await this.recordVersions(manager, messages);
+    await this.recordVersions(manager, await this.versionRequests(manager, messages));
   }
 
   /** The runs, task runs and stage runs of `messages`: everything but the versions of queued runs. */
@@ -93,16 +98,55 @@ export class RunRecorder {
   }
 
   /**
-   * Gives each queued run among `messages` its version (recordRuns must have recorded the runs). A
-   * component's counter row stays locked from here to the commit, so call it as late as possible: the
-   * ingest transaction calls it after appending to the event log, whose lock already makes batches take
-   * turns there, so batches never wait for each other's counters.
+   * The queued runs among `messages` that want a version, with their components registered (created, or
+   * their owner updated). Lock-free unless a component changes hands: call it before appending to the event
+   * log, while batches still proceed side by side.
    */
-  async recordVersions(manager: EntityManager, messages: readonly ValidatedMessage[]): Promise<void> {
-    const queued = messages.map(asRunEvent).flatMap((e) => (e?.type === PIPELINE_RUN_QUEUED ? [e.event] : []));
-    if (queued.length === 0) return;
-    const versions = await this.allocateVersions(manager, queued);
-    await this.writeVersions(manager, versions);
+  async versionRequests(manager: EntityManager, messages: readonly ValidatedMessage[]): Promise<VersionRequest[]> {
+    const queued = messages.flatMap((message) => {
+      const runEvent = asRunEvent(message);
+      return runEvent?.type === PIPELINE_RUN_QUEUED
+        ? [{ messageId: message.attributes.id, event: runEvent.event }]
+        : [];
+    });
+    if (queued.length === 0) return [];
+    // The newest owner wins, as when each run registered it in turn.
+    const components = await this.components.registerMany(
+      manager,
+      queued.map(({ event: { customData } }) => ({
+        name: customData.component,
+        team: customData.team,
+        solution: customData.solution,
+      })),
+    );
+    return queued.map(({ messageId, event }) => ({
+      messageId,
+      component: components.get(event.customData.component)!,
+      runId: event.subject.id,
+      revision: event.customData.revision ?? null,
+    }));
+  }
+
+  /**
+   * Gives each requested run its version (recordRuns must have recorded the runs). Components' counter
+   * rows stay locked from here to the commit, so call it as late as possible: the ingest transaction
+   * calls it after appending to the event log, where batches already take turns until they commit, so
+   * batches never wait for each other's counters.
+   */
+  async recordVersions(manager: EntityManager, requests: readonly VersionRequest[]): Promise<void> {
+    if (requests.length === 0) return;
+    // By component, in delivery order within one: its runs get consecutive versions in that order.
+    const byComponent = new Map<string, ComponentRuns & { runs: RunToVersion[] }>();
+    for (const { component, runId, revision } of requests) {
+      const entry = byComponent.get(component.name) ?? { component, runs: [] };
+      entry.runs.push({ runId, revision });
+      byComponent.set(component.name, entry);
+    }
+    const allocated = await this.allocator.allocateForRuns(manager, [...byComponent.values()]);
+    await this.writeVersions(
+      manager,
+      new Map([...allocated].map(([runId, version]) => [runId, version.version] as const)),
+    );
   }
 
   /**
@@ -117,38 +161,5 @@ export class RunRecorder {
        WHERE run.id = allocated.id`,
       [[...versions.keys()], [...versions.values()]],
     );
-  }
-
-  /**
-   * Each queued run's version, by run id: its component is registered (or its owner updated) and the run
-   * gets the component's next version, announced, in the batch's transaction. In component order, so
-   * concurrent batches take the components' counter rows in one order and cannot deadlock; within a
-   * component, in delivery order.
-   */
-  private async allocateVersions(manager: EntityManager, queued: PipelineRunQueued[]): Promise<Map<string, string>> {
-    const versions = new Map<string, string>();
-    const byComponent = [...queued].sort((a, b) =>
-      a.customData.component < b.customData.component ? -1 : a.customData.component > b.customData.component ? 1 : 0,
-    );
-    const groups = new Map<string, PipelineRunQueued[]>();
-    for (const event of byComponent)
-      groups.set(event.customData.component, [...(groups.get(event.customData.component) ?? []), event]);
-    for (const events of groups.values()) {
-      const last = events.at(-1)!.customData;
-      // The newest owner wins, as when each run registered it in turn.
-      const component = await this.components.register(manager, {
-        name: last.component,
-        team: last.team,
-        solution: last.solution,
-      });
-      // A run published twice (even in one batch) keeps its one version, and each publication is answered.
-      const allocated = await this.allocator.allocateForRuns(
-        manager,
-        component,
-        events.map((event) => ({ runId: event.subject.id, revision: event.customData.revision ?? null })),
-      );
-      for (const [runId, version] of allocated) versions.set(runId, version.version);
-    }
-    return versions;
   }
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { ValidationError } from '@pipewright/service-runtime';
 import { DataSource, In } from 'typeorm';
 import { EventLogEntry } from '../events/event-log-entry.entity';
 import type { CreateSubscription, DeliveryList, ListDeliveriesQuery, SubscriptionView } from './subscription.dto';
@@ -7,14 +8,27 @@ import { Subscription } from './subscription.entity';
 import { SubscriptionNotFound } from './subscription.errors';
 import { WebhookDeliveryAttempt } from './webhook-delivery-attempt.entity';
 import { WebhookDelivery } from './webhook-delivery.entity';
+import { WebhookTargetGuard, WebhookTargetRefused } from './webhook-target.guard';
 
 /** Teams' webhook subscriptions and what was delivered to them. */
 @Injectable()
 export class SubscriptionService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly guard: WebhookTargetGuard,
+  ) {}
 
-  /** The subscription receives the events stored from now on. */
+  /**
+   * The subscription receives the events stored from now on.
+   * @throws ValidationError naming `url` when webhooks may not go there (see WebhookTargetGuard)
+   */
   async create(request: CreateSubscription): Promise<SubscriptionView> {
+    try {
+      await this.guard.assertAllowed(new URL(request.url));
+    } catch (error) {
+      if (!(error instanceof WebhookTargetRefused)) throw error;
+      throw new ValidationError('request body', [{ path: 'url', message: error.message }]);
+    }
     const id = randomUUID();
     const subscriptions = this.dataSource.getMetadata(Subscription).tablePath;
     const events = this.dataSource.getMetadata(EventLogEntry).tablePath;

@@ -4,6 +4,7 @@ import type { BuildDataConfig } from '../config/env';
 import { WebhookDeliveryService, type ClaimedAttempt } from './webhook-delivery.service';
 import { WebhookFanoutService } from './webhook-fanout.service';
 import { sendWebhook } from './webhook-sender';
+import { WebhookTargetGuard } from './webhook-target.guard';
 
 /**
  * The loop that delivers webhooks: turn new events into deliveries, start due attempts up to
@@ -21,6 +22,7 @@ export class WebhookWorker implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     private readonly fanout: WebhookFanoutService,
     private readonly deliveries: WebhookDeliveryService,
+    private readonly guard: WebhookTargetGuard,
     @Inject(BUILD_DATA_CONFIG) private readonly config: BuildDataConfig,
   ) {}
 
@@ -56,7 +58,7 @@ export class WebhookWorker implements OnApplicationBootstrap, OnModuleDestroy {
 
   private start(attempt: ClaimedAttempt): void {
     const work = (async () => {
-      const outcome = await sendWebhook(attempt, this.config.WEBHOOK_TIMEOUT_MS);
+      const outcome = await sendWebhook(attempt, this.config.WEBHOOK_TIMEOUT_MS, this.guard);
       try {
         await this.deliveries.record(attempt, outcome);
       } catch (error) {

@@ -9,6 +9,8 @@ export interface FlakyTest {
   revision: string;
   passed: number;
   failed: number;
+  /** Times it failed and then passed when the test tool reran it (Surefire/Gradle), within `passed`. */
+  passedOnRerun: number;
   /** The runs it was seen in, passing or failing. */
   runIds: string[];
   lastSeenAt: Date;
@@ -23,8 +25,9 @@ export interface FlakyTestFilter {
 }
 
 /**
- * Tests that both passed and failed (or errored) for the same revision, across runs and attempts: the
- * code did not change, so the verdict did not come from the code. A test is its classname and name. The
+ * Tests that both passed and failed (or errored) for the same revision, across runs and attempts, or
+ * passed only when the test tool reran them: the code did not change, so the verdict did not come from
+ * the code. A test is its classname and name. The
  * revision is the report's own, else its run's. Skipped cases say nothing either way.
  */
 export async function findFlakyTests(manager: EntityManager, filter: FlakyTestFilter): Promise<FlakyTest[]> {
@@ -38,12 +41,13 @@ export async function findFlakyTests(manager: EntityManager, filter: FlakyTestFi
       revision: string;
       passed: number;
       failed: number;
+      passed_on_rerun: number;
       run_ids: string[];
       last_seen_at: Date;
     }[]
   >(
     `WITH seen AS (
-       SELECT c.classname, c.name, c.status, COALESCE(r.revision, run.revision) AS revision, r.run_id, r.finished_at
+       SELECT c.classname, c.name, c.status, c.flaky, COALESCE(r.revision, run.revision) AS revision, r.run_id, r.finished_at
        FROM ${cases} c
        JOIN ${reports} r ON r.id = c.report_id
        LEFT JOIN ${runs} run ON run.id = r.run_id
@@ -52,12 +56,14 @@ export async function findFlakyTests(manager: EntityManager, filter: FlakyTestFi
      SELECT classname, name, revision,
             count(*) FILTER (WHERE status = 'passed')::int AS passed,
             count(*) FILTER (WHERE status IN ('failed', 'error'))::int AS failed,
+            count(*) FILTER (WHERE flaky)::int AS passed_on_rerun,
             array_agg(DISTINCT run_id ORDER BY run_id) AS run_ids,
             max(finished_at) AS last_seen_at
      FROM seen
      WHERE revision IS NOT NULL AND ($2::text[] IS NULL OR revision = ANY($2))
      GROUP BY classname, name, revision
-     HAVING count(*) FILTER (WHERE status = 'passed') > 0 AND count(*) FILTER (WHERE status IN ('failed', 'error')) > 0
+     HAVING (count(*) FILTER (WHERE status = 'passed') > 0 AND count(*) FILTER (WHERE status IN ('failed', 'error')) > 0)
+         OR bool_or(flaky)
      ORDER BY last_seen_at DESC, classname, name
      LIMIT $4`,
     [filter.component, filter.revisions ?? null, filter.since ?? null, filter.limit ?? null],
@@ -68,6 +74,7 @@ export async function findFlakyTests(manager: EntityManager, filter: FlakyTestFi
     revision: row.revision,
     passed: row.passed,
     failed: row.failed,
+    passedOnRerun: row.passed_on_rerun,
     runIds: row.run_ids,
     lastSeenAt: row.last_seen_at,
   }));

@@ -33,6 +33,9 @@ describe(parseJunitXml.name, () => {
       status: 'failed',
       durationMs: 250,
       message: 'Error: expected 3 & got 4\n    at Object.<anonymous> (cart.spec.ts:12:5)',
+      flaky: false,
+      reruns: 0,
+      failedAttempts: [],
     });
     expect(sut.suites[0]?.cases[2]).toMatchObject({ status: 'skipped', message: null, durationMs: 0 });
   });
@@ -80,6 +83,67 @@ describe(parseJunitXml.name, () => {
     ]);
     expect(sut.suites[1]?.cases[1]).toMatchObject({ status: 'skipped', message: 'not on CI' });
     expect(sut.summary).toMatchObject({ tests: 2, passed: 1, skipped: 1, durationMs: 3_000 });
+  });
+
+  it('reads Surefire reruns: a case that passed on a rerun is flaky, one that failed every rerun keeps them', () => {
+    // As maven-surefire-plugin 3.x writes it with -Dsurefire.rerunFailingTestsCount=2.
+    const xml = `<?xml version="1.0" encoding="UTF-8"?>
+<testsuite xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:noNamespaceSchemaLocation="https://maven.apache.org/surefire/maven-surefire-plugin/xsd/surefire-test-report-3.0.xsd" version="3.0" name="com.shop.PaymentTest" time="3.41" tests="4" errors="0" skipped="0" failures="1" flakes="2">
+  <properties><property name="surefire.rerunFailingTestsCount" value="2"/></properties>
+  <testcase name="pays" classname="com.shop.PaymentTest" time="0.02"/>
+  <testcase name="refunds" classname="com.shop.PaymentTest" time="0.31">
+    <flakyFailure message="expected: &lt;200&gt; but was: &lt;503&gt;" type="org.opentest4j.AssertionFailedError">
+      <stackTrace><![CDATA[org.opentest4j.AssertionFailedError: expected: <200> but was: <503>
+	at com.shop.PaymentTest.refunds(PaymentTest.java:42)]]></stackTrace>
+      <system-out><![CDATA[calling the gateway]]></system-out>
+    </flakyFailure>
+  </testcase>
+  <testcase name="connects" classname="com.shop.PaymentTest" time="1.5">
+    <flakyError type="java.net.SocketTimeoutException">
+      <stackTrace><![CDATA[java.net.SocketTimeoutException: Read timed out]]></stackTrace>
+    </flakyError>
+    <flakyFailure message="second try: not ready"/>
+  </testcase>
+  <testcase name="settles" classname="com.shop.PaymentTest" time="1.58">
+    <failure message="balance 0 != 10" type="org.opentest4j.AssertionFailedError"><![CDATA[org.opentest4j.AssertionFailedError: balance 0 != 10]]></failure>
+    <rerunFailure message="balance 0 != 10 (rerun 1)" type="org.opentest4j.AssertionFailedError">
+      <stackTrace><![CDATA[org.opentest4j.AssertionFailedError]]></stackTrace>
+    </rerunFailure>
+    <rerunError message="database gone" type="java.sql.SQLException"/>
+  </testcase>
+</testsuite>`;
+
+    const [suite] = parseJunitXml(xml).suites;
+    const byName = new Map(suite!.cases.map((c) => [c.name, c]));
+
+    expect(byName.get('pays')).toMatchObject({ status: 'passed', flaky: false, reruns: 0, failedAttempts: [] });
+    expect(byName.get('refunds')).toMatchObject({
+      status: 'passed',
+      message: null,
+      flaky: true,
+      reruns: 1,
+      failedAttempts: [{ status: 'failed', message: 'expected: <200> but was: <503>' }],
+    });
+    expect(byName.get('connects')).toMatchObject({
+      status: 'passed',
+      flaky: true,
+      reruns: 2,
+      failedAttempts: [
+        { status: 'failed', message: 'second try: not ready' },
+        { status: 'error', message: 'java.net.SocketTimeoutException: Read timed out' },
+      ],
+    });
+    expect(byName.get('settles')).toMatchObject({
+      status: 'failed',
+      message: 'balance 0 != 10',
+      flaky: false,
+      reruns: 2,
+      failedAttempts: [
+        { status: 'failed', message: 'balance 0 != 10 (rerun 1)' },
+        { status: 'error', message: 'database gone' },
+      ],
+    });
+    expect(parseJunitXml(xml).summary).toMatchObject({ tests: 4, passed: 3, failed: 1, errors: 0 });
   });
 
   it('names the line and column of malformed XML', () => {

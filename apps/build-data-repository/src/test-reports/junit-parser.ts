@@ -13,6 +13,18 @@ export interface ParsedTestCase {
   durationMs: number | null;
   /** Why it failed, errored or was skipped: the element's `message` attribute, else its text. */
   message: string | null;
+  /** It failed first and passed when rerun (Surefire/Gradle `<flakyFailure>`, `<flakyError>`). */
+  flaky: boolean;
+  /** Times the tool ran it again after its first attempt failed. */
+  reruns: number;
+  /** The attempts that failed besides the verdict's own: a flaky case's failures, a failed case's reruns. */
+  failedAttempts: FailedAttempt[];
+}
+
+/** One failed attempt of a rerun test, as Surefire reports it. */
+export interface FailedAttempt {
+  status: 'failed' | 'error';
+  message: string | null;
 }
 
 export interface ParsedTestSuite {
@@ -29,6 +41,14 @@ export interface ParsedReport {
 /** Failure messages and stack traces can be huge; a person reads the first lines. */
 const MESSAGE_MAX_CHARS = 4_000;
 
+/**
+ * Surefire's (and Gradle's) record of reruns inside a `<testcase>`: `flaky*` are failed attempts of a test
+ * that passed in the end, `rerun*` the failed reruns of a test that failed every time.
+ */
+const FLAKY_ELEMENTS = { flakyFailure: 'failed', flakyError: 'error' } as const;
+const RERUN_ELEMENTS_BY_STATUS = { rerunFailure: 'failed', rerunError: 'error' } as const;
+const RERUN_ELEMENTS = [...Object.keys(FLAKY_ELEMENTS), ...Object.keys(RERUN_ELEMENTS_BY_STATUS)];
+
 type XmlNode = string | { '@'?: Record<string, string>; '#text'?: string; [child: string]: unknown };
 
 const parser = new XMLParser({
@@ -39,13 +59,16 @@ const parser = new XMLParser({
   textNodeName: '#text',
   parseTagValue: false,
   parseAttributeValue: false,
-  isArray: (name) => ['testsuites', 'testsuite', 'testcase', 'failure', 'error', 'skipped'].includes(name),
+  isArray: (name) =>
+    ['testsuites', 'testsuite', 'testcase', 'failure', 'error', 'skipped', ...RERUN_ELEMENTS].includes(name),
 });
 
 /**
  * Parses a JUnit XML report in the dialects test tools write: a `<testsuites>` root or a single
  * `<testsuite>` root, suites nested in suites (flattened), `<testcase>` with `<failure>`, `<error>` or
- * `<skipped>` (surefire, jest-junit, pytest, go-junit-report, gradle...). Counts come from the cases,
+ * `<skipped>` (surefire, jest-junit, pytest, go-junit-report, gradle...), and Surefire's reruns: a case
+ * with `<flakyFailure>`/`<flakyError>` and no verdict element passed on a rerun (flaky), one with
+ * `<rerunFailure>`/`<rerunError>` failed every rerun; both keep the failed attempts. Counts come from the cases,
  * never from the suites' `tests`/`failures` attributes, which tools get wrong.
  * @throws InvalidJunitReport with the line and column of malformed XML
  */
@@ -91,17 +114,36 @@ function toCase(node: XmlNode): ParsedTestCase {
         : skipped !== undefined
           ? ['skipped', skipped]
           : ['passed', undefined];
+  const attempts = (elements: Record<string, FailedAttempt['status']>) =>
+    Object.entries(elements).flatMap(([element, attemptStatus]) =>
+      children(node, element).map((attempt) => ({ status: attemptStatus, message: messageOf(attempt) })),
+    );
+  const flakyAttempts = attempts(FLAKY_ELEMENTS);
+  const rerunAttempts = attempts(RERUN_ELEMENTS_BY_STATUS);
+  // Flaky elements on a case that still failed say it failed every time: its attempts are reruns too.
+  const flaky = status === 'passed' && flakyAttempts.length > 0;
+  const failedAttempts = [...flakyAttempts, ...rerunAttempts];
   return {
     name: attribute(node, 'name') ?? '(unnamed)',
     classname: attribute(node, 'classname') ?? attribute(node, 'class'),
     status,
     durationMs: seconds(attribute(node, 'time')),
     message: reason === undefined ? null : messageOf(reason),
+    flaky,
+    // A flaky case's reruns: one per failed attempt (the last run passed); a failed case's: its rerun elements.
+    reruns: flaky ? flakyAttempts.length : failedAttempts.length,
+    failedAttempts,
   };
 }
 
 function messageOf(node: XmlNode): string | null {
-  const text = attribute(node, 'message') ?? (typeof node === 'string' ? node : node['#text']) ?? '';
+  // Surefire puts a rerun's trace in a <stackTrace> child rather than in the element's text.
+  const stackTrace = typeof node === 'string' ? undefined : (node['stackTrace'] as XmlNode | undefined);
+  const text =
+    attribute(node, 'message') ??
+    (typeof node === 'string' ? node : node['#text']) ??
+    (stackTrace === undefined ? undefined : typeof stackTrace === 'string' ? stackTrace : stackTrace['#text']) ??
+    '';
   const trimmed = text.trim();
   if (trimmed === '') return null;
   return trimmed.length > MESSAGE_MAX_CHARS ? `${trimmed.slice(0, MESSAGE_MAX_CHARS)}…` : trimmed;
@@ -133,6 +175,11 @@ export function summarize(suites: ParsedTestSuite[]): TestSummary {
     }
   }
   return summary;
+}
+
+/** Cases that passed only on a rerun. */
+export function flakyCount(suites: readonly ParsedTestSuite[]): number {
+  return suites.reduce((total, suite) => total + suite.cases.filter((c) => c.flaky).length, 0);
 }
 
 function children(node: unknown, name: string): XmlNode[] {

@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { bigintAsNumber } from '../database/bigint-number.transformer';
-import type { TestCaseStatus } from './junit-parser';
+import type { FailedAttempt, TestCaseStatus } from './junit-parser';
 
 /** One `<testcase>` of a suite. A test is identified across runs by its classname and name. */
 @Entity({ name: 'test_cases' })
@@ -28,4 +28,14 @@ export class TestCase {
 
   @Column({ type: 'text', nullable: true })
   message!: string | null;
+
+  /** Passed only on a rerun. */
+  @Column({ type: 'boolean' })
+  flaky!: boolean;
+
+  @Column({ type: 'integer' })
+  reruns!: number;
+
+  @Column({ name: 'failed_attempts', type: 'jsonb' })
+  failedAttempts!: FailedAttempt[];
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import { ComponentService } from '../components/component.service';
-import { assertVersionExists } from '../promotions/known-version';
+import { assertVersionExists } from '../versions/known-version';
 import { RunNotFound } from '../runs/run.errors';
 import { Run } from '../runs/run.entity';
 import { findFlakyTests, flakyKey, type FlakyTest } from './flaky-tests.query';
@@ -63,7 +63,9 @@ export class TestReportQueryService {
               status: c.status,
               durationMs: c.durationMs,
               message: c.message,
-              flaky: flaky.has(flakyKey(report.revision, c.classname, c.name)),
+              flaky: c.flaky || flaky.has(flakyKey(report.revision, c.classname, c.name)),
+              reruns: c.reruns,
+              failedAttempts: c.failedAttempts,
             })),
           ),
         ),

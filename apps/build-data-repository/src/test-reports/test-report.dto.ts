@@ -1,4 +1,4 @@
-import { nameSchema, outcomeSchema, type TestSummary } from '@pipewright/contracts';
+import { nameSchema, outcomeSchema } from '@pipewright/contracts';
 import { z } from 'zod';
 import { TEST_CASE_STATUSES } from './junit-parser';
 import type { TestReport } from './test-report.entity';
@@ -47,8 +47,10 @@ const counts = {
   failed: z.number().int(),
   errors: z.number().int().describe('Cases that could not run to a verdict (JUnit <error>).'),
   skipped: z.number().int(),
+  flaky: z.number().int().describe('Passed cases that passed only on a rerun (Surefire/Gradle reruns).'),
 };
 export const testSummaryViewSchema = z.object({ ...counts, durationMs: z.number().int() });
+export type TestSummaryView = z.infer<typeof testSummaryViewSchema>;
 
 export const testCaseViewSchema = z.object({
   name: z.string(),
@@ -56,7 +58,13 @@ export const testCaseViewSchema = z.object({
   status: z.enum(TEST_CASE_STATUSES),
   durationMs: z.number().int().nullable(),
   message: z.string().nullable().describe('Why it failed, errored or was skipped.'),
-  flaky: z.boolean().describe('The same test passed and failed for this revision, in this or other runs.'),
+  flaky: z
+    .boolean()
+    .describe('It passed only on a rerun, or the same test passed and failed for this revision in other runs.'),
+  reruns: z.number().int().describe('Times the test tool ran it again after its first attempt failed.'),
+  failedAttempts: z
+    .array(z.object({ status: z.enum(['failed', 'error']), message: z.string().nullable() }))
+    .describe("The failed attempts besides the verdict's own: a flaky case's failures, a failed case's reruns."),
 });
 export type TestCaseView = z.infer<typeof testCaseViewSchema>;
 
@@ -113,6 +121,10 @@ export const flakyTestsResponseSchema = z.object({
         revision: z.string(),
         passed: z.number().int().describe('Times it passed for this revision.'),
         failed: z.number().int().describe('Times it failed or errored for this revision.'),
+        passedOnRerun: z
+          .number()
+          .int()
+          .describe('Times it failed and then passed when the test tool reran it (counted in `passed`).'),
         runIds: z.array(z.string()),
         lastSeenAt: z.string(),
       }),
@@ -131,6 +143,7 @@ export function toSuiteView(suite: TestSuite, cases?: TestCaseView[]): TestSuite
       failed: suite.failed,
       errors: suite.errors,
       skipped: suite.skipped,
+      flaky: suite.flaky,
     },
     ...(cases === undefined ? {} : { cases }),
   };
@@ -154,6 +167,7 @@ export function toReportView(report: TestReport, suites: TestSuiteView[]): TestR
       failed: report.failed,
       errors: report.errors,
       skipped: report.skipped,
+      flaky: report.flaky,
       durationMs: report.durationMs,
     },
     parseError: report.parseError,
@@ -161,10 +175,10 @@ export function toReportView(report: TestReport, suites: TestSuiteView[]): TestR
   };
 }
 
-export function totalOf(reports: TestReportView[]): TestSummary {
-  const total: TestSummary = { tests: 0, passed: 0, failed: 0, errors: 0, skipped: 0, durationMs: 0 };
+export function totalOf(reports: TestReportView[]): TestSummaryView {
+  const total: TestSummaryView = { tests: 0, passed: 0, failed: 0, errors: 0, skipped: 0, flaky: 0, durationMs: 0 };
   for (const { summary } of reports) {
-    for (const key of Object.keys(total) as (keyof TestSummary)[]) total[key] += summary[key];
+    for (const key of Object.keys(total) as (keyof TestSummaryView)[]) total[key] += summary[key];
   }
   return total;
 }

@@ -48,6 +48,10 @@ export class TestReport {
   @Column({ type: 'integer' })
   skipped!: number;
 
+  /** Cases that passed only on a rerun. */
+  @Column({ type: 'integer' })
+  flaky!: number;
+
   @Column({ name: 'duration_ms', type: 'bigint', transformer: bigintAsNumber })
   durationMs!: number;
 

@@ -13,7 +13,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { RunNotFound } from '../runs/run.errors';
 import { Run } from '../runs/run.entity';
 import { TaskRun } from '../runs/task-run.entity';
-import { parseJunitXml, summarize, type ParsedReport, type ParsedTestSuite } from './junit-parser';
+import { flakyCount, parseJunitXml, summarize, type ParsedReport, type ParsedTestSuite } from './junit-parser';
 import { InvalidJunitReport } from './test-report.errors';
 import { TestCase } from './test-case.entity';
 import { TestReport } from './test-report.entity';
@@ -21,7 +21,7 @@ import { TestSuite } from './test-suite.entity';
 
 export type TestReportHeader = Omit<
   TestReport,
-  'tests' | 'passed' | 'failed' | 'errors' | 'skipped' | 'durationMs' | 'parseError' | 'receivedAt'
+  'tests' | 'passed' | 'failed' | 'errors' | 'skipped' | 'flaky' | 'durationMs' | 'parseError' | 'receivedAt'
 >;
 
 export interface UploadOptions {
@@ -160,8 +160,8 @@ export class TestReportService {
     const reports = manager.connection.getMetadata(TestReport).tablePath;
     const inserted = await manager.query<unknown[]>(
       `INSERT INTO ${reports} (id, run_id, task_run_id, task_name, component, version, revision, environment, outcome,
-         tests, passed, failed, errors, skipped, duration_ms, parse_error, finished_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+         tests, passed, failed, errors, skipped, duration_ms, parse_error, finished_at, flaky)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
        ON CONFLICT (id) DO NOTHING RETURNING 1`,
       [
         header.id,
@@ -181,6 +181,7 @@ export class TestReportService {
         summary.durationMs,
         parseError,
         header.finishedAt,
+        flakyCount(suites),
       ],
     );
     if (inserted.length === 0 || suites.length === 0) return;
@@ -192,8 +193,9 @@ export class TestReportService {
     const suiteCounts = suites.map((suite) => summarize([suite]));
     await manager.query(
       `INSERT INTO ${manager.connection.getMetadata(TestSuite).tablePath}
-         (report_id, position, name, tests, passed, failed, errors, skipped, duration_ms)
-       SELECT $1, * FROM unnest($2::int[], $3::text[], $4::int[], $5::int[], $6::int[], $7::int[], $8::int[], $9::bigint[])`,
+         (report_id, position, name, tests, passed, failed, errors, skipped, duration_ms, flaky)
+       SELECT $1, * FROM unnest($2::int[], $3::text[], $4::int[], $5::int[], $6::int[], $7::int[], $8::int[], $9::bigint[],
+                                $10::int[])`,
       [
         reportId,
         suites.map((_, i) => i),
@@ -204,6 +206,7 @@ export class TestReportService {
         suiteCounts.map((c) => c.errors),
         suiteCounts.map((c) => c.skipped),
         suites.map((s) => s.durationMs),
+        suites.map((s) => flakyCount([s])),
       ],
     );
     const cases = suites.flatMap((suite, suitePosition) =>
@@ -212,8 +215,10 @@ export class TestReportService {
     if (cases.length === 0) return;
     await manager.query(
       `INSERT INTO ${manager.connection.getMetadata(TestCase).tablePath}
-         (report_id, suite_position, position, name, classname, status, duration_ms, message)
-       SELECT $1, * FROM unnest($2::int[], $3::int[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[])`,
+         (report_id, suite_position, position, name, classname, status, duration_ms, message, flaky, reruns,
+          failed_attempts)
+       SELECT $1, * FROM unnest($2::int[], $3::int[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[],
+                                $9::boolean[], $10::int[], $11::jsonb[])`,
       [
         reportId,
         cases.map((c) => c.suitePosition),
@@ -223,6 +228,9 @@ export class TestReportService {
         cases.map((c) => c.status),
         cases.map((c) => c.durationMs),
         cases.map((c) => c.message),
+        cases.map((c) => c.flaky),
+        cases.map((c) => c.reruns),
+        cases.map((c) => JSON.stringify(c.failedAttempts)),
       ],
     );
   }

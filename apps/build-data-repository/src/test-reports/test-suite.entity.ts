@@ -29,6 +29,10 @@ export class TestSuite {
   @Column({ type: 'integer' })
   skipped!: number;
 
+  /** Cases that passed only on a rerun. */
+  @Column({ type: 'integer' })
+  flaky!: number;
+
   @Column({ name: 'duration_ms', type: 'bigint', nullable: true, transformer: bigintAsNumber })
   durationMs!: number | null;
 }

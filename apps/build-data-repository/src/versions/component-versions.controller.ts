@@ -31,7 +31,10 @@ export class ComponentVersionsController {
     summary: 'Versions of a component, newest first',
     params: componentParamsSchema,
     query: listVersionsQuerySchema,
-    responses: { 200: { description: 'A page of versions', schema: versionPageSchema }, 404: { description: 'Unknown' } },
+    responses: {
+      200: { description: 'A page of versions', schema: versionPageSchema },
+      404: { description: 'Unknown' },
+    },
   })
   async list(
     @ZodParams(componentParamsSchema) params: ComponentParams,
@@ -44,7 +47,10 @@ export class ComponentVersionsController {
   @Post()
   @ApiRoute({
     summary: 'Allocate the next version (for tools outside Pipewright)',
-    description: 'Atomic: concurrent callers get distinct, consecutive versions. With a runId it is idempotent.',
+    description:
+      'Atomic: concurrent callers get distinct, consecutive versions. With a runId it is idempotent. Every new ' +
+      'version is announced as `dev.cdeventsx.pipewright-version.allocated.0.1.0` (keyed by the run, or by the ' +
+      'component when there is none), with its revision and requester.',
     params: componentParamsSchema,
     body: allocateVersionBodySchema,
     responses: {
@@ -59,19 +65,16 @@ export class ComponentVersionsController {
     @ZodBody(allocateVersionBodySchema) body: AllocateVersionBody,
     @Res({ passthrough: true }) response: { status(code: number): unknown },
   ): Promise<VersionResponse> {
-    const component = await this.components.get(params.name);
+    const component = { name: params.name };
     const runId = body.runId ?? null;
-    const request = { component, runId, revision: body.revision ?? null };
+    const request = { component, runId, revision: body.revision ?? null, requestedBy: body.requestedBy ?? null };
+    // Every new version is announced, with or without a run; a run asking again already had its answer.
+    // Without a run, allocation is one statement and commits on its own: the counter row is unlocked within
+    // PostgreSQL, not when this process, busy with other requests, gets round to sending COMMIT.
     const { version, created } =
       runId === null
-        ? // One statement that commits on its own: the counter row is locked for the shortest possible time.
-          await this.versions.allocate(this.dataSource.manager, request)
-        : await this.dataSource.transaction(async (manager) => {
-            const allocation = await this.versions.allocate(manager, request);
-            // Announced like a Pipewright run's version; the event names a run, so only when there is one.
-            if (allocation.created) await this.versions.announce(manager, allocation.version, runId);
-            return allocation;
-          });
+        ? await this.versions.allocate(this.dataSource.manager, request)
+        : await this.dataSource.transaction((manager) => this.versions.allocate(manager, request));
     if (version.component !== component.name) throw new RunVersionedElsewhere(runId!, version.component);
     response.status(created ? 201 : 200);
     return toVersionResponse(version);

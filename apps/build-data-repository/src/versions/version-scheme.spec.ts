@@ -1,4 +1,4 @@
-import { semverPatternSchema, seriesFor, versionSql } from './version-scheme';
+import { semverPatternSchema, seriesFor, seriesSql, versionSql } from './version-scheme';
 
 describe(versionSql.name, () => {
   it('numbers the counter by the ordinal and a semver pattern’s <n> from 0', () => {
@@ -13,6 +13,14 @@ describe(seriesFor.name, () => {
     expect(seriesFor({ versionScheme: 'counter', versionPattern: null })).toBe('');
     expect(seriesFor({ versionScheme: 'semver', versionPattern: '2.4.<n>' })).toBe('2.4.<n>');
     expect(seriesFor({ versionScheme: 'semver', versionPattern: '2.5.<n>' })).toBe('2.5.<n>');
+  });
+});
+
+describe(seriesSql.name, () => {
+  it('is seriesFor in SQL: the counter one series, each semver pattern its own', () => {
+    expect(seriesSql('c.version_scheme', 'c.version_pattern')).toBe(
+      "CASE c.version_scheme WHEN 'counter' THEN '' ELSE c.version_pattern END",
+    );
   });
 });
 

@@ -40,6 +40,11 @@ export function seriesFor(component: VersioningOf): string {
   }
 }
 
+/** `seriesFor` in SQL, given the scheme and pattern as SQL expressions. */
+export function seriesSql(scheme: string, pattern: string): string {
+  return `CASE ${scheme} WHEN 'counter' THEN '' ELSE ${pattern} END`;
+}
+
 /**
  * SQL for the version string of the `ordinal`-th version (ordinals start at 1) of a component's current
  * series, given the scheme and pattern as SQL expressions. Written in SQL so that allocation takes the

@@ -12,6 +12,13 @@ export const allocateVersionBodySchema = z.strictObject({
     .max(200)
     .optional()
     .describe('The tool’s run id: asking again for the same run answers the version it already has'),
+  requestedBy: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe('Who or what asks for it (a tool, a pipeline, a person): recorded with the version and announced'),
 });
 export type AllocateVersionBody = z.output<typeof allocateVersionBodySchema>;
 
@@ -26,13 +33,17 @@ export const versionSchema = z.object({
   version: z.string(),
   runId: z.string().nullable().describe('The run that produced it'),
   revision: z.string().nullable().describe('The source revision it was built from'),
+  requestedBy: z.string().nullable().describe('Who or what allocated it over HTTP; null for runs’ versions'),
   allocatedAt: z.iso.datetime(),
 });
 export type VersionResponse = z.infer<typeof versionSchema>;
 
 export const versionPageSchema = pageSchema(versionSchema);
 
-export type VersionResponseRow = Pick<Version, 'component' | 'version' | 'runId' | 'revision' | 'allocatedAt'>;
+export type VersionResponseRow = Pick<
+  Version,
+  'component' | 'version' | 'runId' | 'revision' | 'requestedBy' | 'allocatedAt'
+>;
 
 export function toVersionResponse(version: VersionResponseRow): VersionResponse {
   return {
@@ -40,6 +51,7 @@ export function toVersionResponse(version: VersionResponseRow): VersionResponse 
     version: version.version,
     runId: version.runId,
     revision: version.revision,
+    requestedBy: version.requestedBy,
     allocatedAt: version.allocatedAt.toISOString(),
   };
 }

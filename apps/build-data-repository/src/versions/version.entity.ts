@@ -27,6 +27,10 @@ export class Version {
   @Column({ type: 'text', nullable: true })
   revision!: string | null;
 
+  /** Who or what asked for it over HTTP (`requestedBy`, else the User-Agent); null for runs' versions. */
+  @Column({ name: 'requested_by', type: 'text', nullable: true })
+  requestedBy!: string | null;
+
   @Column({ name: 'allocated_at', type: 'timestamptz' })
   allocatedAt!: Date;
 }

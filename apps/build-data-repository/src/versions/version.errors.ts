@@ -8,3 +8,11 @@ export class RunVersionedElsewhere extends DomainError {
     });
   }
 }
+
+export class VersionNotFound extends DomainError {
+  constructor(component: string, version: string) {
+    super('version.not_found', `Version ${version} of ${component} does not exist`, {
+      details: { component, version },
+    });
+  }
+}

@@ -19,8 +19,12 @@ export class RunHistory1763820100000 implements MigrationInterface {
     await queryRunner.query(`CREATE INDEX runs_component ON runs (component, listed_at DESC, id DESC)`);
     await queryRunner.query(`CREATE INDEX runs_team ON runs (team, listed_at DESC, id DESC)`);
     await queryRunner.query(`CREATE INDEX runs_status ON runs (status, listed_at DESC, id DESC)`);
-    await queryRunner.query(`CREATE INDEX runs_outcome ON runs (outcome, listed_at DESC, id DESC) WHERE outcome IS NOT NULL`);
-    await queryRunner.query(`CREATE INDEX runs_revision ON runs (revision, listed_at DESC, id DESC) WHERE revision IS NOT NULL`);
+    await queryRunner.query(
+      `CREATE INDEX runs_outcome ON runs (outcome, listed_at DESC, id DESC) WHERE outcome IS NOT NULL`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX runs_revision ON runs (revision, listed_at DESC, id DESC) WHERE revision IS NOT NULL`,
+    );
 
     // Like runs and task_runs, no foreign keys: a stage may be reported before its run.
     await queryRunner.query(`
@@ -45,7 +49,14 @@ export class RunHistory1763820100000 implements MigrationInterface {
 
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`DROP TABLE stage_runs`);
-    for (const index of ['runs_revision', 'runs_outcome', 'runs_status', 'runs_team', 'runs_component', 'runs_newest']) {
+    for (const index of [
+      'runs_revision',
+      'runs_outcome',
+      'runs_status',
+      'runs_team',
+      'runs_component',
+      'runs_newest',
+    ]) {
       await queryRunner.query(`DROP INDEX ${index}`);
     }
     await queryRunner.query(`ALTER TABLE runs DROP COLUMN listed_at`);

@@ -1,14 +1,6 @@
-import { DomainError } from '@pipewright/service-runtime';
 import type { EntityManager } from 'typeorm';
-import { Version } from '../versions/version.entity';
-
-export class VersionNotFound extends DomainError {
-  constructor(component: string, version: string) {
-    super('version.not_found', `Version ${version} of ${component} does not exist`, {
-      details: { component, version },
-    });
-  }
-}
+import { Version } from './version.entity';
+import { VersionNotFound } from './version.errors';
 
 /**
  * Test reports, artifacts and promotions hang off an allocated version: one the build-data repository

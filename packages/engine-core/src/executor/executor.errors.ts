@@ -18,3 +18,11 @@ export class ExecutorError extends Error {
     this.name = 'ExecutorError';
   }
 }
+
+export function toError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+export function errorMessage(error: unknown): string {
+  return toError(error).message;
+}

@@ -223,6 +223,18 @@ export interface TaskExecutionResult {
 /** Runs one attempt of a task of some type (`shell`, ...). It must never throw: errors are outcome `error`. */
 export interface TaskExecutor {
   execute(execution: TaskExecution): Promise<TaskExecutionResult>;
+  /**
+   * Optional, for executors whose attempts can outlive the engine (a task run by a remote worker). On
+   * resume, for a task whose attempt was `running` when the engine stopped, the executor is asked first
+   * what became of that attempt: `execution` is that same attempt again (its number, inputs and env).
+   * Resolve with its result when it is known: it finished meanwhile, or it still runs and this waits
+   * for it to end, exactly as `execute` would (honouring `signal`). Resolve with undefined when nothing
+   * is known of it: then the usual rule applies (an idempotent task runs again as the next attempt,
+   * any other fails with `NOT_IDEMPOTENT_REASON`). A recovered result counts as that attempt: no
+   * `onTaskStarted` again, the retry policy goes on from it. Like `execute`, it should not throw; if it
+   * does, nothing is known (and a warning says why).
+   */
+  resume?(execution: TaskExecution): Promise<TaskExecutionResult | undefined>;
 }
 
 /** Task-type executors by `uses` name; `shell` is built in. */

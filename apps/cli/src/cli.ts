@@ -1,4 +1,3 @@
-import { InexpressiblePipelineError } from './platform/to-start-run-request';
 import { commandHelp, parseCommandArgs } from './args/command-args';
 import { closest } from './args/suggest';
 import { UsageError } from './args/usage-error';
@@ -11,8 +10,11 @@ import { testCommand } from './pipeline-tests/test.command';
 import { approveCommand } from './platform/approve.command';
 import { logsCommand } from './platform/logs.command';
 import { PlatformError } from './platform/platform-client';
+import { runsCommand } from './platform/runs.command';
 import { statusCommand } from './platform/status.command';
+import { tokenCommand } from './platform/token.command';
 import { triggerCommand } from './platform/trigger.command';
+import { workerCommand } from './worker/worker.command';
 
 export const COMMANDS: readonly Command[] = [
   validateCommand,
@@ -23,6 +25,9 @@ export const COMMANDS: readonly Command[] = [
   statusCommand,
   logsCommand,
   approveCommand,
+  runsCommand,
+  tokenCommand,
+  workerCommand,
 ];
 
 export const VERSION = '0.1.0';
@@ -38,7 +43,12 @@ function overview(): string {
     ...COMMANDS.slice(0, 4).map((c) => `  ${c.spec.name.padEnd(width)}  ${c.spec.summary}`),
     '',
     'On the platform ($PIPEWRIGHT_URL, $PIPEWRIGHT_TOKEN):',
-    ...COMMANDS.slice(4).map((c) => `  ${c.spec.name.padEnd(width)}  ${c.spec.summary}`),
+    ...COMMANDS.slice(4)
+      .filter((c) => c !== workerCommand)
+      .map((c) => `  ${c.spec.name.padEnd(width)}  ${c.spec.summary}`),
+    '',
+    'Running tasks for the platform ($KAFKA_BROKERS):',
+    `  ${workerCommand.spec.name.padEnd(width)}  ${workerCommand.spec.summary}`,
     '',
     'pipewright <command> --help shows its options. Exit codes: 0 ok, 1 failed, 2 wrong command line.',
     '',
@@ -93,10 +103,6 @@ function reportError(error: unknown, command: Command, io: CliIo): number {
           io.stderr.write(
             `  - ${typeof issue.path === 'string' && issue.path ? `${issue.path}: ` : ''}${issue.message}\n`,
           );
-    return EXIT.failed;
-  }
-  if (error instanceof InexpressiblePipelineError) {
-    io.stderr.write(`${prefix}: ${error.message}\n`);
     return EXIT.failed;
   }
   io.stderr.write(

@@ -2,13 +2,14 @@
 import { main } from './cli';
 import { processIo } from './cli-io';
 
-// The first Ctrl-C cancels the command (a run stops its tasks and environments, then summarizes);
-// a second one exits at once.
+// The first Ctrl-C (or SIGTERM) cancels the command (a run stops its tasks and environments, then
+// summarizes; a worker takes no more tasks and lets running ones finish); a second one exits at once.
 const controller = new AbortController();
-process.on('SIGINT', () => {
-  if (controller.signal.aborted) process.exit(130);
-  controller.abort();
-});
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.on(signal, () => {
+    if (controller.signal.aborted) process.exit(signal === 'SIGINT' ? 130 : 143);
+    controller.abort();
+  });
 
 main(process.argv.slice(2), processIo(controller.signal)).then(
   (code) => {

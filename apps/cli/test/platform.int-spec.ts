@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { startRunRequestSchema } from '@pipewright/contracts';
+import { pipelineGraphSchema } from '@pipewright/pipeline-spec';
 import { fakeEngine, type FakeEngine } from './fake-engine';
 import { pipewright, repoRoot, tempDir, tempRepository } from './cli-harness';
 
@@ -73,7 +74,7 @@ describe('the platform commands', () => {
   const env = (url: string) => ({ PIPEWRIGHT_URL: url, PIPEWRIGHT_TOKEN: 'tok-1' });
 
   describe('pipewright trigger', () => {
-    it("posts the repository's pipeline as the engine's POST /runs body and prints the run id", async () => {
+    it("posts the repository's resolved pipeline with the workspace and revision, and prints the run id", async () => {
       engine = await fakeEngine(() => ({ status: 201, body: { id: RUN_ID, status: 'queued' } }));
       const repo = path.join(tempDir('pipewright-trigger-'), 'hello');
       cpSync(path.join(repoRoot, 'examples/hello'), repo, { recursive: true });
@@ -85,15 +86,15 @@ describe('the platform commands', () => {
       expect(sut.stderr).toContain(`pipewright logs ${RUN_ID} --follow`);
       const [request] = engine.received;
       expect(request).toMatchObject({ method: 'POST', url: '/runs', authorization: 'Bearer tok-1' });
-      const body = startRunRequestSchema.parse(JSON.parse(request?.body ?? ''));
-      expect(body).toMatchObject({ component: 'hello', revision: 'abc1234', workspace: repo });
-      expect(body.pipeline.stages.map((s) => [s.name, s.tasks.map((t) => t.name), s.environment?.command])).toEqual([
-        ['build', ['check', 'unit-test'], undefined],
-        ['deploy', ['smoke'], 'node server.js'],
-      ]);
+      const body = JSON.parse(request?.body ?? '') as { workspace: string; revision: string; graph: unknown };
+      expect(Object.keys(body).sort()).toEqual(['graph', 'revision', 'workspace']);
+      expect(body).toMatchObject({ revision: 'abc1234', workspace: repo });
+      const graph = pipelineGraphSchema.parse(body.graph);
+      expect(graph).toMatchObject({ component: 'hello' });
+      expect(graph.stages.map((s) => s.name)).toEqual(['build', 'deploy']);
     });
 
-    it('refuses a pipeline the engine cannot run yet, saying why, without calling it', async () => {
+    it('prints pipeline mistakes as file:line:column and sends nothing', async () => {
       engine = await fakeEngine(() => ({ status: 500 }));
       const repo = tempRepository({
         'pipewright.yml': `component: c
@@ -102,16 +103,36 @@ solution: s
 pipeline:
   stages:
     - name: ship
-      approval: { approvers: alice }
-      tasks: [{ name: go, run: echo go }]
+      tasks: [{ name: go, run: echo go, retries: 2 }]
 `,
       });
       const sut = await pipewright(['trigger'], { cwd: repo, env: env(engine.url) });
       expect(sut.code).toBe(1);
-      expect(sut.stderr).toBe(
-        'pipewright trigger: the engine service cannot run this pipeline yet:\n  - stage "ship" has an approval\n',
-      );
+      expect(sut.stderr).toMatch(/pipewright\.yml:7:\d+/);
       expect(engine.received).toEqual([]);
+    });
+
+    it('with --input, resolves the input into the graph it sends', async () => {
+      engine = await fakeEngine(() => ({ status: 201, body: { id: RUN_ID, status: 'queued' } }));
+      const repo = tempRepository({
+        'pipewright.yml': 'component: c\nteam: t\nsolution: s\nflavour: deliver\n',
+        '.pipewright/flavours/deliver.yml': `description: Ships to a target.
+inputs:
+  target: { default: staging }
+pipeline:
+  stages:
+    - name: ship
+      tasks: [{ name: go, run: "echo \${{ inputs.target }}" }]
+`,
+      });
+      const sut = await pipewright(['trigger', '--input', 'target=production', '--revision', 'r1'], {
+        cwd: repo,
+        env: env(engine.url),
+      });
+      expect(sut.stderr).toContain('is queued');
+      expect(sut.code).toBe(0);
+      const body = JSON.parse(engine.received[0]?.body ?? '') as { graph: unknown };
+      expect(pipelineGraphSchema.parse(body.graph).inputs).toMatchObject({ target: 'production' });
     });
 
     it("prints the problem body's message and issues when the engine refuses", async () => {
@@ -178,16 +199,41 @@ pipeline:
   });
 
   describe('pipewright logs --follow', () => {
-    it('without a logs endpoint: prints status changes until the run ends, and says logs need the endpoint', async () => {
+    it('prints lines and status changes until the run ends, says what the tail dropped, exits 1 on failure', async () => {
       const polls = [
         runView('running', { build: 'running', smoke: 'pending' }),
         runView('running', { build: 'success', smoke: 'running' }),
         runView('failure', { build: 'success', smoke: 'failure' }),
       ];
       let poll = 0;
+      const line = (stage: string, task: string, seq: number, text: string) => ({
+        taskRunId: task,
+        stage,
+        task,
+        seq,
+        stream: 'stdout',
+        text,
+        time: '',
+      });
       engine = await fakeEngine((request) => {
-        if (request.url.includes('/logs'))
-          return { status: 404, body: { code: 'http.not_found', message: 'Cannot GET' } };
+        if (request.url.endsWith('/logs'))
+          return {
+            status: 200,
+            body: {
+              lines: [line('build', 'check', 4, 'syntax ok')],
+              dropped: [{ taskRunId: 'check', stage: 'build', task: 'check', lines: 3 }],
+              next: '0:4',
+              more: true,
+            },
+          };
+        // The smoke test's line shows up once the run has failed (the third poll).
+        if (request.url.endsWith('/logs?after=0%3A4') && poll < 3)
+          return { status: 200, body: { lines: [], dropped: [], next: '0:4', more: false } };
+        if (request.url.endsWith('/logs?after=0%3A4'))
+          return {
+            status: 200,
+            body: { lines: [line('deploy', 'smoke', 1, 'smoke failed')], dropped: [], next: '0:4,1:1', more: false },
+          };
         return { status: 200, body: polls[Math.min(poll++, polls.length - 1)] };
       });
 
@@ -197,27 +243,23 @@ pipeline:
       });
 
       expect(sut.code).toBe(1);
-      expect(sut.stderr).toContain(
-        'note: the engine has no log endpoint yet (GET /runs/:id/logs); showing status changes only.',
-      );
-      expect(sut.stdout.split('\n').map((line) => line.slice(13))).toEqual([
-        'run running',
-        'stage build running',
-        'task build.check running',
-        'stage build success',
-        'task build.check success (exit code 0, 1.2s, 3 log lines)',
-        'stage deploy running',
-        'environment test ready at http://127.0.0.1:4100',
-        'task deploy.smoke running',
-        'run failure',
-        'stage deploy failure',
-        'task deploy.smoke failure (exit code 7, 1.2s, 3 log lines)',
+      expect(sut.stderr).toBe('');
+      const out = sut.stdout.split('\n');
+      expect(out.slice(0, 2)).toEqual([
+        'build.check │ … 3 earlier lines not kept by the engine (its whole output is on the logs topic)',
+        'build.check │ syntax ok',
+      ]);
+      // The failed task's line comes before the statuses of the poll that found it.
+      expect(out.slice(-5)).toEqual([
+        'deploy.smoke │ smoke failed',
+        expect.stringMatching(/ run failure$/),
+        expect.stringMatching(/ stage deploy failure$/),
+        expect.stringMatching(/ task deploy\.smoke failure \(exit code 7, 1\.2s, 3 log lines\)$/),
         '',
       ]);
-      expect(engine.received.filter((r) => r.url.includes('/logs'))).toHaveLength(1);
     });
 
-    it('with a logs endpoint: prints new lines, asking after the last cursor', async () => {
+    it('prints new lines, asking after the last cursor', async () => {
       let poll = 0;
       engine = await fakeEngine((request) => {
         if (request.url.endsWith('/logs'))
@@ -227,7 +269,9 @@ pipeline:
               lines: [
                 { taskRunId: 't1', stage: 'build', task: 'check', stream: 'stdout', text: 'syntax ok', time: '' },
               ],
+              dropped: [],
               next: 'c1',
+              more: false,
             },
           };
         if (request.url.endsWith('/logs?after=c1'))
@@ -244,7 +288,9 @@ pipeline:
                   time: '',
                 },
               ],
+              dropped: [],
               next: 'c2',
+              more: false,
             },
           };
         return {
@@ -267,7 +313,7 @@ pipeline:
 
   describe('pipewright approve', () => {
     it('posts the approval', async () => {
-      engine = await fakeEngine(() => ({ status: 201, body: {} }));
+      engine = await fakeEngine(() => ({ status: 200, body: { decision: 'approved', by: 'alice' } }));
       const sut = await pipewright(['approve', RUN_ID, 'production', '--by', 'alice', '--comment', 'ship it'], {
         cwd: tmpdir(),
         env: env(engine.url),
@@ -281,6 +327,13 @@ pipeline:
           body: '{"by":"alice","comment":"ship it"}',
         },
       ]);
+    });
+
+    it('with a token, leaves the approver to the engine and prints who it recorded', async () => {
+      engine = await fakeEngine(() => ({ status: 200, body: { decision: 'approved', by: 'alice' } }));
+      const sut = await pipewright(['approve', RUN_ID, 'production'], { cwd: tmpdir(), env: env(engine.url) });
+      expect(sut).toEqual({ code: 0, stdout: `Approved stage production of run ${RUN_ID} as alice.\n`, stderr: '' });
+      expect(engine.received[0]?.body).toBe('{}');
     });
 
     it("prints the engine's problem message", async () => {
@@ -299,6 +352,50 @@ pipeline:
       const sut = await pipewright(['approve', RUN_ID], { cwd: tmpdir(), env: env('http://127.0.0.1:1') });
       expect(sut.code).toBe(2);
       expect(sut.stderr).toContain('pipewright approve: missing argument <stage>');
+    });
+  });
+
+  describe('pipewright runs', () => {
+    it('lists the runs as a table and prints how to get the next page', async () => {
+      const { stages: _stages, ...summary } = runView('failure', { build: 'success', smoke: 'failure' });
+      engine = await fakeEngine(() => ({
+        status: 200,
+        body: { runs: [{ ...summary, durationMs: 61_000 }], next: 'c-2' },
+      }));
+      const sut = await pipewright(['runs', '--component', 'hello', '--status', 'failure'], {
+        cwd: tmpdir(),
+        env: env(engine.url),
+      });
+      expect(sut.code).toBe(0);
+      expect(engine.received[0]).toMatchObject({
+        url: '/runs?component=hello&status=failure&limit=20',
+        authorization: 'Bearer tok-1',
+      });
+      expect(sut.stdout).toContain(`${RUN_ID}  hello      7        failure  2025-01-01 00:00:00`);
+      expect(sut.stdout).toContain('More: pipewright runs --after c-2\n');
+    });
+  });
+
+  describe('pipewright token', () => {
+    it('hashes a token read from stdin as the tokens file wants it', async () => {
+      const sut = await pipewright(['token', 'hash'], { cwd: tmpdir(), answers: ['test'] });
+      expect(sut).toEqual({
+        code: 0,
+        stdout: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\n',
+        stderr: '',
+      });
+    });
+
+    it('makes a new token and prints it with the line for the tokens file', async () => {
+      const sut = await pipewright(['token', 'new'], { cwd: tmpdir() });
+      expect(sut.code).toBe(0);
+      const [, token, hash] = /^token: +(pw_\S{43})\nsha256: ([0-9a-f]{64})\n/.exec(sut.stdout) ?? [];
+      expect(
+        createHash('sha256')
+          .update(token ?? '')
+          .digest('hex'),
+      ).toBe(hash);
+      expect(sut.stdout).toContain(`sha256: ${hash}, teams: [<team>] }`);
     });
   });
 });

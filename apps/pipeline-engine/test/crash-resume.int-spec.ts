@@ -1,6 +1,4 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   PIPELINE_RUN_FINISHED,
@@ -10,10 +8,10 @@ import {
 } from '@pipewright/contracts';
 import { NOT_IDEMPOTENT_REASON } from '@pipewright/engine-core';
 import type { TappedMessage } from '@pipewright/event-bus';
-import { kafka, postgres, topicPrefix, uniqueId, waitFor, type PostgresService } from '@pipewright/testing';
+import { uniqueId, waitFor } from '@pipewright/testing';
 import type { RunDto } from '../src/runs/run.dto';
-import { EngineProcess, ensureEngineBuilt } from './support/engine-process';
-import { cdevent, Peers } from './support/peers';
+import { EngineTestbed } from './support/engine-testbed';
+import { cdevent, type Peers } from './support/peers';
 
 jest.setTimeout(180_000);
 
@@ -63,81 +61,27 @@ const warmCache = `        - name: warm-cache
  * a new engine process starts on the same database, and both runs continue from their rows.
  */
 describe('pipeline-engine after a crash', () => {
-  let db: PostgresService;
+  let bed: EngineTestbed;
   let peers: Peers;
-  let env: Record<string, string>;
-  let logFile: string;
-  let logDir: string;
-  const engines: EngineProcess[] = [];
-  const workspaces: string[] = [];
 
   beforeAll(async () => {
-    ensureEngineBuilt();
-    const [{ brokers }, database] = await Promise.all([kafka(), postgres()]);
-    db = database;
-    const prefix = topicPrefix();
-    peers = await Peers.open(brokers, prefix);
-    logDir = await mkdtemp(join(tmpdir(), 'engine-crash-logs-'));
-    logFile = join(logDir, 'engine.log');
-    env = { DATABASE_URL: db.url, KAFKA_BROKERS: brokers.join(','), KAFKA_TOPIC_PREFIX: prefix, LOG_LEVEL: 'info' };
+    // The engine restarts as itself (as a StatefulSet pod would): it takes its runs back without waiting for their leases.
+    bed = await EngineTestbed.open('crash', { PIPEWRIGHT_ENGINE_INSTANCE_ID: 'engine-crash-test' });
+    peers = bed.peers;
   });
 
-  afterAll(async () => {
-    for (const engine of engines) await engine.stop();
-    // The killed engine's task processes outlive it (their own process groups); end them.
-    for (const workspace of workspaces)
-      for (const pidFile of ['migrate.pid', 'warm-cache.pid'].map((f) => join(workspace, f)))
-        if (existsSync(pidFile)) {
-          try {
-            process.kill(-Number(readFileSync(pidFile, 'utf8').trim()), 'SIGKILL');
-          } catch {
-            // already gone
-          }
-        }
-    await peers?.close();
-    await db?.drop();
-    for (const dir of [...workspaces, logDir]) if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => bed?.close(['migrate.pid', 'warm-cache.pid']));
 
-  async function startEngine(): Promise<EngineProcess> {
-    const engine = await EngineProcess.start(env, logFile);
-    engines.push(engine);
-    return engine;
-  }
-
-  async function trigger(engine: EngineProcess, workspace: string, pipelineYaml: string): Promise<string> {
-    const response = await fetch(`${engine.url}/runs`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ workspace, pipelineYaml }),
-    });
-    const body = (await response.json()) as { id: string };
-    if (response.status !== 201) throw new Error(`POST /runs answered ${response.status}: ${JSON.stringify(body)}`);
-    return body.id;
-  }
-
-  async function finishedRun(engine: EngineProcess, runId: string): Promise<RunDto> {
-    return waitFor(
-      async () => {
-        const run = (await (await fetch(`${engine.url}/runs/${runId}`)).json()) as RunDto;
-        return run.finishedAt !== null ? run : null;
-      },
-      { timeoutMs: 60_000, description: `run ${runId} finished`, intervalMs: 200 },
-    );
-  }
+  const startEngine = () => bed.startEngine();
 
   const taskOf = (run: RunDto, stage: string, task: string) =>
     run.stages.find((s) => s.name === stage)?.tasks.find((t) => t.name === task);
 
   it('resumes every unfinished run: finished tasks are not run again, an interrupted task only if idempotent', async () => {
     const first = await startEngine();
-    const [wsA, wsB] = await Promise.all([
-      mkdtemp(join(tmpdir(), 'engine-crash-a-')),
-      mkdtemp(join(tmpdir(), 'engine-crash-b-')),
-    ]);
-    workspaces.push(wsA, wsB);
-    const runA = await trigger(first, wsA, pipeline(uniqueId('ledger-'), migrate));
-    const runB = await trigger(first, wsB, pipeline(uniqueId('catalog-'), warmCache));
+    const [wsA, wsB] = await Promise.all([bed.workspace('engine-crash-a-'), bed.workspace('engine-crash-b-')]);
+    const runA = await first.trigger(wsA, pipeline(uniqueId('ledger-'), migrate));
+    const runB = await first.trigger(wsB, pipeline(uniqueId('catalog-'), warmCache));
     await Promise.all([peers.allocateVersion(runA, '1.0.0'), peers.allocateVersion(runB, '1.0.0')]);
 
     // Both runs are in stage 2, their task processes running: that is when the engine dies.
@@ -148,7 +92,7 @@ describe('pipeline-engine after a crash', () => {
     await first.kill();
 
     const second = await startEngine();
-    const [a, b] = await Promise.all([finishedRun(second, runA), finishedRun(second, runB)]);
+    const [a, b] = await Promise.all([second.finishedRun(runA), second.finishedRun(runB)]);
 
     // Stage 1 finished before the crash: its results stand, its tasks did not run again.
     for (const workspace of [wsA, wsB]) {
@@ -199,9 +143,8 @@ describe('pipeline-engine after a crash', () => {
 
   it('suspends runs on a graceful stop (their tasks killed, nothing finished) and the next engine resumes them', async () => {
     const first = await startEngine();
-    const workspace = await mkdtemp(join(tmpdir(), 'engine-stop-'));
-    workspaces.push(workspace);
-    const runId = await trigger(first, workspace, pipeline(uniqueId('search-'), warmCache));
+    const workspace = await bed.workspace('engine-stop-');
+    const runId = await first.trigger(workspace, pipeline(uniqueId('search-'), warmCache));
     await peers.allocateVersion(runId, '2.0.0');
     await waitFor(() => existsSync(join(workspace, 'warm-cache.pid')), {
       timeoutMs: 60_000,
@@ -214,7 +157,7 @@ describe('pipeline-engine after a crash', () => {
     // The engine took its task down with it instead of leaving it behind.
     expect(() => process.kill(taskPid, 0)).toThrow(/ESRCH/);
     const second = await startEngine();
-    const run = await finishedRun(second, runId);
+    const run = await second.finishedRun(runId);
     expect(run).toMatchObject({ status: 'success' });
     expect(taskOf(run, 'deploy', 'warm-cache')).toMatchObject({ status: 'success', attempt: 2 });
     expect(runsOf(workspace, 'compile')).toBe(1);

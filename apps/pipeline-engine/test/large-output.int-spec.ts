@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Topics, type LogLines } from '@pipewright/contracts';
 import { fromKafkaMessage } from '@pipewright/event-bus';
 import { kafka, postgres, topicPrefix, uniqueId, waitFor, type PostgresService } from '@pipewright/testing';
+import type { RunLogPageDto } from '../src/logs/run-logs.dto';
 import type { RunDto } from '../src/runs/run.dto';
 import { EngineProcess, ensureEngineBuilt } from './support/engine-process';
 import { Peers } from './support/peers';
@@ -150,6 +151,10 @@ pipeline:
         { timeoutMs: 240_000, description: `run ${runId} finished`, intervalMs: 500 },
       );
       expect(run).toMatchObject({ status: 'success', errors: null });
+      // The engine's tail kept the last lines only (1000 by default), and says the rest left it.
+      const tail = (await (await fetch(`${engine!.url}/runs/${runId}/logs?limit=2000`)).json()) as RunLogPageDto;
+      expect(tail.lines.map((line) => line.seq)).toEqual(Array.from({ length: 1_000 }, (_, i) => LINES - 999 + i));
+      expect(tail.dropped).toEqual([expect.objectContaining({ task: 'shout', lines: LINES - 1_000 })]);
 
       const seen = logLines;
       await waitFor(() => seen.lastSeq === LINES && seen.seqs.size === LINES, {

@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os';
 import { stringOption } from '../args/command-args';
 import { EXIT, type Command } from '../command';
-import { PlatformClient } from './platform-client';
+import { PlatformClient, TOKEN_VARIABLE } from './platform-client';
 
 export const approveCommand: Command = {
   spec: {
@@ -11,7 +11,7 @@ export const approveCommand: Command = {
       by: {
         type: 'string',
         valueName: 'name',
-        description: "Who approves (default: the OS user); must be one of the stage's approvers.",
+        description: `Who approves, for a platform without tokens (default: the OS user); with $${TOKEN_VARIABLE}, the token says who.`,
       },
       comment: { type: 'string', valueName: 'text', description: 'Why, recorded with the approval.' },
     },
@@ -23,9 +23,9 @@ export const approveCommand: Command = {
   async run(args, io) {
     const client = PlatformClient.fromEnv(io.env, 'approve');
     const [runId = '', stage = ''] = args.positionals;
-    const by = stringOption(args, 'by') ?? userInfo().username;
-    await client.approveStage(runId, stage, by, stringOption(args, 'comment'));
-    io.stdout.write(`Approved stage ${stage} of run ${runId} as ${by}.\n`);
+    const by = stringOption(args, 'by') ?? (client.authenticated ? undefined : userInfo().username);
+    const decision = await client.approveStage(runId, stage, by, stringOption(args, 'comment'));
+    io.stdout.write(`Approved stage ${stage} of run ${runId} as ${decision.by}.\n`);
     return EXIT.ok;
   },
 };

@@ -2,12 +2,27 @@ import { flagOption, stringOption } from '../args/command-args';
 import { UsageError } from '../args/usage-error';
 import type { CliIo } from '../cli-io';
 import { EXIT, type Command } from '../command';
-import { colourEnabled, createStyle } from '../output/ansi';
+import { colourEnabled, createStyle, type Style } from '../output/ansi';
 import { clockTime } from '../output/format-duration';
 import { FINISHED_RUN_STATUSES, type PlatformClient as Client, PlatformClient, type RunView } from './platform-client';
 import { runChanges } from './run-view.format';
 
-const DEFAULT_INTERVAL_MS = 1_000;
+export const DEFAULT_INTERVAL_MS = 1_000;
+
+export const intervalOption = {
+  type: 'string',
+  valueName: 'ms',
+  description: `Polling interval while following (default ${DEFAULT_INTERVAL_MS}).`,
+} as const;
+
+/** `--interval`: whole milliseconds, at least 10. */
+export function parseInterval(text: string | undefined, command: string): number {
+  if (text === undefined) return DEFAULT_INTERVAL_MS;
+  const interval = Number(text);
+  if (!Number.isInteger(interval) || interval < 10)
+    throw new UsageError(`--interval must be a whole number of milliseconds, at least 10 (got "${text}")`, command);
+  return interval;
+}
 
 export const logsCommand: Command = {
   spec: {
@@ -18,33 +33,22 @@ export const logsCommand: Command = {
       follow: {
         type: 'boolean',
         short: 'F',
-        description: 'Keep polling until the run finishes; exit 0 if it succeeded, 1 if not.',
+        description: 'Keep going until the run finishes; exit 0 if it succeeded, 1 if not.',
       },
-      interval: { type: 'string', valueName: 'ms', description: `Polling interval (default ${DEFAULT_INTERVAL_MS}).` },
+      interval: intervalOption,
     },
     positionals: [{ name: 'run', required: true, description: 'The run id.' }],
   },
   async run(args, io) {
     const client = PlatformClient.fromEnv(io.env, 'logs');
-    const intervalText = stringOption(args, 'interval');
-    const interval = intervalText === undefined ? DEFAULT_INTERVAL_MS : Number(intervalText);
-    if (!Number.isInteger(interval) || interval < 10)
-      throw new UsageError(
-        `--interval must be a whole number of milliseconds, at least 10 (got "${intervalText}")`,
-        'logs',
-      );
-    return followRun(
-      client,
-      args.positionals[0] ?? '',
-      { follow: flagOption(args, 'follow'), intervalMs: interval },
-      io,
-    );
+    const intervalMs = parseInterval(stringOption(args, 'interval'), 'logs');
+    return followRun(client, args.positionals[0] ?? '', { follow: flagOption(args, 'follow'), intervalMs }, io);
   },
 };
 
 /**
- * Polls `GET /runs/:id` and prints what changed; when the engine has `GET /runs/:id/logs?after=`,
- * prints new log lines too, else says once that log lines need that endpoint.
+ * Prints the run's log lines (`<stage>.<task> │ line`, as a local run does) and its status changes;
+ * with `follow`, polls until the run is over. Exit 1 when the run ended without success.
  */
 export async function followRun(
   client: Client,
@@ -56,30 +60,39 @@ export async function followRun(
   const print = (text: string) => io.stdout.write(`${style.dim(clockTime(new Date()))} ${text}\n`);
   let previous: RunView | undefined;
   let cursor: string | undefined;
-  let logsAvailable = true;
   for (;;) {
+    // The run first: a task's lines are all in the engine's tail before it is reported finished, so
+    // the lines read next include everything up to the statuses printed after them.
     const run = await client.getRun(runId);
-    if (logsAvailable) {
-      const page = await client.getRunLogs(runId, cursor);
-      if (page === undefined) {
-        logsAvailable = false;
-        io.stderr.write(
-          style.yellow(
-            'note: the engine has no log endpoint yet (GET /runs/:id/logs); showing status changes only. ' +
-              'Task output is on the pipewright.logs topic and in the telemetry backends.\n',
-          ),
-        );
-      } else {
-        for (const line of page.lines) io.stdout.write(`${style.dim(`${line.stage}.${line.task} │`)} ${line.text}\n`);
-        cursor = page.next;
-      }
-    }
+    cursor = await printNewLines(client, runId, cursor, io, style);
     for (const change of runChanges(previous, run)) print(change);
     previous = run;
     const finished = FINISHED_RUN_STATUSES.has(run.status);
     if (finished || !options.follow) return finished && run.status !== 'success' ? EXIT.failed : EXIT.ok;
     if (io.signal?.aborted) return EXIT.ok;
     await sleep(options.intervalMs, io.signal);
+  }
+}
+
+/** Prints every line after `cursor`, page after page; returns the cursor after them. */
+async function printNewLines(
+  client: Client,
+  runId: string,
+  cursor: string | undefined,
+  io: CliIo,
+  style: Style,
+): Promise<string | undefined> {
+  for (;;) {
+    const page = await client.getRunLogs(runId, cursor);
+    for (const gap of page.dropped)
+      io.stdout.write(
+        style.yellow(
+          `${gap.stage}.${gap.task} │ … ${gap.lines} earlier line${gap.lines === 1 ? '' : 's'} not kept by the engine (its whole output is on the logs topic)\n`,
+        ),
+      );
+    for (const line of page.lines) io.stdout.write(`${style.dim(`${line.stage}.${line.task} │`)} ${line.text}\n`);
+    cursor = page.next;
+    if (!page.more) return cursor;
   }
 }
 

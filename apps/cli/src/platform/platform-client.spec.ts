@@ -38,16 +38,33 @@ describe(PlatformClient.name, () => {
     expect(engine.received[0]?.authorization).toBeUndefined();
   });
 
-  it('reports a missing logs endpoint as undefined, but a missing run as an error', async () => {
-    engine = await fakeEngine((request) =>
-      request.url.startsWith('/runs/gone')
-        ? { status: 404, body: { code: 'run.not_found', message: 'Run gone does not exist' } }
-        : { status: 404, body: { code: 'http.not_found', message: 'Cannot GET /runs/r/logs' } },
-    );
+  it('asks for log lines after the cursor, and lists runs with only the filters given', async () => {
+    engine = await fakeEngine((request) => ({
+      status: 200,
+      body: request.url.includes('/logs')
+        ? { lines: [], dropped: [], next: '0:3', more: false }
+        : { runs: [], next: null },
+    }));
     const sut = new PlatformClient(engine.url, 't');
 
-    await expect(sut.getRunLogs('r', undefined)).resolves.toBeUndefined();
-    await expect(sut.getRunLogs('gone', undefined)).rejects.toThrow('Run gone does not exist');
+    await sut.getRunLogs('r', undefined);
+    await sut.getRunLogs('r', '0:3,1:2');
+    await sut.listRuns({ component: 'shop', status: 'failure,error', limit: 5 });
+
+    expect(engine.received.map((r) => r.url)).toEqual([
+      '/runs/r/logs',
+      '/runs/r/logs?after=0%3A3%2C1%3A2',
+      '/runs?component=shop&status=failure%2Cerror&limit=5',
+    ]);
+  });
+
+  it('leaves "by" out of an approval when not given (the token says who approves)', async () => {
+    engine = await fakeEngine(() => ({ status: 200, body: { by: 'alice' } }));
+    const sut = new PlatformClient(engine.url, 'secret-token');
+
+    await sut.approveStage('run-1', 'production', undefined);
+
+    expect(engine.received[0]?.body).toBe('{}');
   });
 
   it('says which address it cannot reach', async () => {

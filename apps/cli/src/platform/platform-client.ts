@@ -1,4 +1,4 @@
-import type { StartRunRequest } from '@pipewright/contracts';
+import type { PipelineGraph } from '@pipewright/pipeline-spec';
 import { UsageError } from '../args/usage-error';
 
 export const URL_VARIABLE = 'PIPEWRIGHT_URL';
@@ -63,20 +63,48 @@ export interface TaskRunView {
   finishedAt: string | null;
 }
 
-/** One line of a task's log, as the (proposed) `GET /runs/:id/logs` answers it. */
+/** One line of a task's output, as `GET /runs/:id/logs` answers it (apps/pipeline-engine/src/logs/run-logs.dto.ts). */
 export interface RunLogLine {
   taskRunId: string;
   stage: string;
   task: string;
+  seq: number;
   stream: 'stdout' | 'stderr';
   text: string;
   time: string;
 }
 
-/** `GET /runs/:id/logs?after=<cursor>`: lines after the cursor, and the cursor to ask with next. */
+/** `GET /runs/:id/logs?after=<cursor>`: lines after the cursor, what left the engine's tail unread, the next cursor. */
 export interface RunLogPage {
   lines: RunLogLine[];
+  dropped: { taskRunId: string; stage: string; task: string; lines: number }[];
   next: string;
+  /** More lines are waiting: ask again at once. */
+  more: boolean;
+}
+
+/** A run in `GET /runs`: the run without its stages. */
+export type RunSummary = Omit<RunView, 'stages'>;
+
+/** `GET /runs` answer, newest first. */
+export interface RunList {
+  runs: RunSummary[];
+  next: string | null;
+}
+
+export interface RunListFilter {
+  component?: string;
+  team?: string;
+  status?: string;
+  limit?: number;
+  after?: string;
+}
+
+/** `POST /runs` with the pipeline resolved here: the run records the revision and executes exactly this graph. */
+export interface StartRunFromGraph {
+  workspace: string;
+  revision?: string;
+  graph: PipelineGraph;
 }
 
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
@@ -113,32 +141,38 @@ export class PlatformClient {
     return new PlatformClient(url, token === '' ? undefined : token);
   }
 
-  startRun(request: StartRunRequest): Promise<{ id: string; status: string }> {
-    return this.request('POST', '/runs', request);
+  startRun(body: StartRunFromGraph): Promise<{ id: string; status: string }> {
+    return this.request('POST', '/runs', body);
   }
 
   getRun(runId: string): Promise<RunView> {
     return this.request('GET', `/runs/${encodeURIComponent(runId)}`);
   }
 
-  /** `GET /runs/:id/logs?after=`; undefined when the engine has no such endpoint (404 without a run.* problem). */
-  async getRunLogs(runId: string, after: string | undefined): Promise<RunLogPage | undefined> {
-    const query = after === undefined ? '' : `?after=${encodeURIComponent(after)}`;
-    try {
-      return await this.request<RunLogPage>('GET', `/runs/${encodeURIComponent(runId)}/logs${query}`);
-    } catch (error) {
-      if (error instanceof PlatformError && error.status === 404 && !error.problemCode?.startsWith('run.'))
-        return undefined;
-      throw error;
-    }
+  listRuns(filter: RunListFilter): Promise<RunList> {
+    const query = new URLSearchParams();
+    for (const [key, value] of Object.entries(filter)) if (value !== undefined) query.set(key, String(value));
+    const text = query.toString();
+    return this.request('GET', `/runs${text === '' ? '' : `?${text}`}`);
   }
 
-  approveStage(runId: string, stage: string, by: string, comment?: string): Promise<unknown> {
-    return this.request(
-      'POST',
-      `/runs/${encodeURIComponent(runId)}/stages/${encodeURIComponent(stage)}/approve`,
-      comment === undefined ? { by } : { by, comment },
-    );
+  /** `GET /runs/:id/logs?after=`: the lines after the cursor (from the start without one). */
+  getRunLogs(runId: string, after: string | undefined): Promise<RunLogPage> {
+    const query = after === undefined || after === '' ? '' : `?after=${encodeURIComponent(after)}`;
+    return this.request('GET', `/runs/${encodeURIComponent(runId)}/logs${query}`);
+  }
+
+  /** With a token, the engine takes the approver from it: `by` is for an engine without tokens. */
+  approveStage(runId: string, stage: string, by: string | undefined, comment?: string): Promise<{ by: string }> {
+    return this.request('POST', `/runs/${encodeURIComponent(runId)}/stages/${encodeURIComponent(stage)}/approve`, {
+      ...(by !== undefined ? { by } : {}),
+      ...(comment !== undefined ? { comment } : {}),
+    });
+  }
+
+  /** Whether requests carry a bearer token. */
+  get authenticated(): boolean {
+    return this.token !== undefined;
   }
 
   private async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {

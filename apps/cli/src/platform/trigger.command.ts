@@ -1,13 +1,13 @@
 import * as path from 'node:path';
 import { formatErrors } from '@pipewright/pipeline-spec';
-import { listOption, parseInputs, stringOption } from '../args/command-args';
+import { flagOption, listOption, parseInputs, stringOption } from '../args/command-args';
 import { UsageError } from '../args/usage-error';
 import { EXIT, type Command } from '../command';
 import { gitRevision } from '../local-run/git-revision';
 import { pipelineFileOptions } from '../pipeline/pipeline-options';
 import { isInputError, loadFromLocation, locatePipeline } from '../pipeline/repository-pipeline';
+import { followRun, intervalOption, parseInterval } from './logs.command';
 import { PlatformClient, URL_VARIABLE } from './platform-client';
-import { toStartRunRequest } from './to-start-run-request';
 
 export const triggerCommand: Command = {
   spec: {
@@ -26,12 +26,21 @@ export const triggerCommand: Command = {
         valueName: 'dir',
         description: "The checkout on the engine's host (default: this repository's absolute path).",
       },
+      follow: {
+        type: 'boolean',
+        short: 'F',
+        description: 'Then print its log lines and status changes until it ends; exit 0 if it succeeded, 1 if not.',
+      },
+      interval: intervalOption,
     },
     positionals: [],
   },
   async run(args, io) {
     const client = PlatformClient.fromEnv(io.env, 'trigger');
+    const intervalMs = parseInterval(stringOption(args, 'interval'), 'trigger');
     const location = locatePipeline(io, { file: stringOption(args, 'file'), flavours: listOption(args, 'flavours') });
+    // Resolved here, so mistakes show as file:line:column before anything is sent, and the engine runs
+    // exactly the graph this checkout defines.
     const loaded = loadFromLocation(location, parseInputs(listOption(args, 'input')));
     if (!loaded.ok) {
       io.stderr.write(formatErrors(loaded.errors) + '\n');
@@ -41,11 +50,11 @@ export const triggerCommand: Command = {
     if (!path.isAbsolute(workspace))
       throw new UsageError(`--workspace must be an absolute path (got "${workspace}")`, 'trigger');
     const revision = stringOption(args, 'revision') ?? gitRevision(location.repositoryDir);
-    const request = toStartRunRequest(loaded.graph, { workspace, ...(revision ? { revision } : {}) });
-    const run = await client.startRun(request);
+    const run = await client.startRun({ workspace, ...(revision ? { revision } : {}), graph: loaded.graph });
     io.stdout.write(`${run.id}\n`);
+    if (flagOption(args, 'follow')) return followRun(client, run.id, { follow: true, intervalMs }, io);
     io.stderr.write(
-      `Run ${run.id} of pipeline ${request.pipeline.name} is ${run.status}; follow it with: pipewright logs ${run.id} --follow\n`,
+      `Run ${run.id} of pipeline ${loaded.graph.name} is ${run.status}; follow it with: pipewright logs ${run.id} --follow\n`,
     );
     return EXIT.ok;
   },

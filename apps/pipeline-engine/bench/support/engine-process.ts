@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { postRun } from '../../test/support/engine-process';
 
 /** apps/pipeline-engine (this file runs from dist/bench/bench/support). */
 const appDir = resolve(__dirname, '../../../..');
@@ -93,15 +94,8 @@ export class BenchEngine {
   }
 
   /** Starts a run from an inline pipewright.yml; resolves with its id. */
-  async trigger(workspace: string, pipelineYaml: string): Promise<string> {
-    const response = await fetch(`${this.url}/runs`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ workspace, pipelineYaml }),
-    });
-    const body = (await response.json()) as { id: string };
-    if (response.status !== 201) throw new Error(`POST /runs answered ${response.status}: ${JSON.stringify(body)}`);
-    return body.id;
+  trigger(workspace: string, pipelineYaml: string): Promise<string> {
+    return postRun(this.url, workspace, pipelineYaml);
   }
 
   async stop(): Promise<void> {

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import {
   APPROVAL_DECIDED,
   APPROVAL_REQUESTED,
@@ -10,11 +10,11 @@ import {
 } from '@pipewright/contracts';
 import type { ApprovalDecision, ApprovalGate, ApprovalRequest } from '@pipewright/engine-core';
 import { OutboxWriter } from '@pipewright/event-bus';
+import { assertTeamAccess, type Caller, OPEN_CALLER } from '@pipewright/service-runtime';
 import type { Approval } from '@pipewright/pipeline-spec';
 import { DataSource, type EntityManager } from 'typeorm';
-import { SERVICE_NAME } from '../config/env';
-import { afterCommit } from '../database/after-commit';
-import { Wakeups } from '../database/wakeups';
+import { SCHEMA, SERVICE_NAME } from '../config/env';
+import { SharedWakeups } from '../database/wakeups';
 import { Run } from '../runs/run.entity';
 import { RunNotFound } from '../runs/run.errors';
 import { StageRun } from '../runs/stage-run.entity';
@@ -23,7 +23,7 @@ import { ApprovalForbidden, ApprovalNotWaiting, StageNotFound } from './approval
 
 const SOURCE = sourceOf(SERVICE_NAME);
 
-/** Even without a wake-up (the decision came through another engine instance), a waiting stage looks this often. */
+/** Even without a wake-up (the listening connection was lost), a waiting stage looks this often. */
 const RECHECK_MS = 2_000;
 
 /** A person's decision on a stage, as recorded. */
@@ -44,17 +44,28 @@ export type ApprovalRun = Pick<Run, 'id' | 'component' | 'team' | 'solution' | '
 /**
  * Approvals of stages. The decision lives in the stage's row: people record it over HTTP (`decide`),
  * and the run, waiting in the executor through this ApprovalGate (`request`), reads it from there. A
- * decision recorded while no engine runs the run (a restart) is found when it resumes.
+ * decision recorded while no engine runs the run (a restart) is found when it resumes. A decision
+ * recorded by any engine instance wakes the run in the instance executing it at once (SharedWakeups).
  */
 @Injectable()
-export class ApprovalService implements ApprovalGate {
+export class ApprovalService implements ApprovalGate, OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(ApprovalService.name);
-  private readonly wakeups = new Wakeups();
+  private readonly wakeups: SharedWakeups;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly outbox: OutboxWriter,
-  ) {}
+  ) {
+    this.wakeups = new SharedWakeups(dataSource, `${SCHEMA}_approval_decisions`);
+  }
+
+  onModuleInit(): Promise<void> {
+    return this.wakeups.listen();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.wakeups.close();
+  }
 
   /** Waits for the stage's decision in its row; resolves with it, or rejects when `signal` aborts. */
   async request(request: ApprovalRequest, signal: AbortSignal): Promise<ApprovalDecision> {
@@ -79,7 +90,8 @@ export class ApprovalService implements ApprovalGate {
 
   /**
    * Records a person's decision on a stage that waits for one, with `pipewright-approval.decided`, and
-   * wakes the run. Only a listed approver may decide (`by`, until bearer tokens say who is asking).
+   * wakes the run. Only a listed approver may decide: `by` is the bearer token's name when tokens are
+   * on (and the token must be of the run's team), the name the body gives when they are off.
    */
   async decide(
     runId: string,
@@ -87,10 +99,12 @@ export class ApprovalService implements ApprovalGate {
     decision: 'approved' | 'rejected',
     by: string | undefined,
     comment: string | undefined,
+    caller: Caller = OPEN_CALLER,
   ): Promise<RecordedDecision> {
     const recorded = await this.dataSource.transaction(async (manager) => {
       const run = await manager.findOneBy(Run, { id: runId });
       if (!run) throw new RunNotFound(runId);
+      assertTeamAccess(caller, run.team);
       const stage = await manager.findOne(StageRun, {
         where: { runId, name: stageName },
         lock: { mode: 'pessimistic_write' },
@@ -109,7 +123,7 @@ export class ApprovalService implements ApprovalGate {
         ...(comment !== undefined ? { comment } : {}),
       };
       await this.record(manager, run, stage, result);
-      afterCommit(manager, () => this.wakeups.notify(stage.id));
+      await this.wakeups.notify(manager, stage.id);
       return result;
     });
     this.logger.log({ runId, stage: stageName, decision, by }, 'approval decided');

@@ -1,5 +1,5 @@
 import { Controller, HttpCode, Post } from '@nestjs/common';
-import { ZodBody, ZodParams } from '@pipewright/service-runtime';
+import { type Caller, CurrentCaller, ValidationError, ZodBody, ZodParams } from '@pipewright/service-runtime';
 import { approvalParamsSchema, decisionBodySchema, type ApprovalParams, type DecisionBody } from './approval.dto';
 import { ApprovalService, type RecordedDecision } from './approval.service';
 
@@ -7,14 +7,15 @@ import { ApprovalService, type RecordedDecision } from './approval.service';
 export class ApprovalsController {
   constructor(private readonly approvals: ApprovalService) {}
 
-  /** Lets a stage that waits for approval start. 403 when `by` is not an approver, 409 when it is not waiting. */
+  /** Lets a stage that waits for approval start. 403 when the caller is not an approver, 409 when it is not waiting. */
   @Post('approve')
   @HttpCode(200)
   approve(
     @ZodParams(approvalParamsSchema) params: ApprovalParams,
     @ZodBody(decisionBodySchema) body: DecisionBody,
+    @CurrentCaller() caller: Caller,
   ): Promise<RecordedDecision> {
-    return this.approvals.decide(params.id, params.stage, 'approved', body.by, body.comment);
+    return this.approvals.decide(params.id, params.stage, 'approved', approver(caller, body), body.comment, caller);
   }
 
   /** Fails a stage that waits for approval (what needs it is skipped); `comment` says why. */
@@ -23,7 +24,18 @@ export class ApprovalsController {
   reject(
     @ZodParams(approvalParamsSchema) params: ApprovalParams,
     @ZodBody(decisionBodySchema) body: DecisionBody,
+    @CurrentCaller() caller: Caller,
   ): Promise<RecordedDecision> {
-    return this.approvals.decide(params.id, params.stage, 'rejected', body.by, body.comment);
+    return this.approvals.decide(params.id, params.stage, 'rejected', approver(caller, body), body.comment, caller);
   }
+}
+
+/** Who decides: the token's name when tokens are on (nobody may speak for someone else), else the body's `by`. */
+function approver(caller: Caller, body: DecisionBody): string | undefined {
+  if (caller.kind === 'open') return body.by;
+  if (body.by !== undefined && body.by !== caller.name)
+    throw new ValidationError('request body', [
+      { path: 'by', message: `the approver is the bearer token's owner (${caller.name}); leave "by" out` },
+    ]);
+  return caller.name;
 }

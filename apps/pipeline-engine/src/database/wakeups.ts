@@ -1,3 +1,6 @@
+import { Logger } from '@nestjs/common';
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
+
 /**
  * In-process wake-up calls by key: a waiter subscribes *before* it reads the state it waits on,
  * so a notification that arrives while it reads is not lost. Waking is only a hint to look again;
@@ -64,5 +67,53 @@ export class WakeupSubscription {
 
   close(): void {
     this.unsubscribe();
+  }
+}
+
+/**
+ * Wake-ups that reach every engine instance sharing the database: `notify` NOTIFYs in the waker's
+ * transaction (delivered when it commits, dropped if it rolls back) and each instance LISTENs on one
+ * connection. Still only a hint: waiters re-read now and then anyway, in case that connection was lost.
+ */
+export class SharedWakeups {
+  private readonly logger = new Logger(SharedWakeups.name);
+  private readonly local = new Wakeups();
+  private listener?: QueryRunner;
+
+  /** `channel`: one per kind of wake-up and schema, e.g. `engine_approvals`. */
+  constructor(
+    private readonly dataSource: DataSource,
+    readonly channel: string,
+  ) {}
+
+  async listen(): Promise<void> {
+    this.listener = this.dataSource.createQueryRunner();
+    const client = (await this.listener.connect()) as {
+      on(event: 'notification', fn: (message: { channel: string; payload?: string }) => void): void;
+      on(event: 'error', fn: (error: Error) => void): void;
+      query(sql: string): Promise<unknown>;
+    };
+    client.on('notification', (message) => {
+      if (message.channel === this.channel) this.local.notify(message.payload ?? '');
+    });
+    client.on('error', (error) =>
+      this.logger.warn({ err: error, channel: this.channel }, 'wake-ups lost; waiters poll'),
+    );
+    await client.query(`LISTEN "${this.channel}"`);
+  }
+
+  async close(): Promise<void> {
+    await this.listener?.release();
+    this.listener = undefined;
+  }
+
+  /** Subscribe before reading the state, so a wake-up that arrives meanwhile is not lost. */
+  subscribe(key: string): WakeupSubscription {
+    return this.local.subscribe(key);
+  }
+
+  /** Wakes the waiters on `key` in every instance once `manager`'s transaction commits. */
+  async notify(manager: EntityManager, key: string): Promise<void> {
+    await manager.query('SELECT pg_notify($1, $2)', [this.channel, key]);
   }
 }

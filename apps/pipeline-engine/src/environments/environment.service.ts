@@ -18,7 +18,7 @@ import type { Run } from '../runs/run.entity';
 import { StageEnvironment } from './stage-environment.entity';
 import { Wakeups } from '../database/wakeups';
 
-/** An environment created for the run (the only kind the engine provides so far). */
+/** An environment created for the run (long-lived ones are looked up: LongLivedEnvironmentService). */
 export type EphemeralEnvironment = Extract<StageEnvironmentDefinition, { lifetime: 'ephemeral' }>;
 
 /** What a stage learns about the environment it asked for. */

@@ -2,14 +2,16 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApprovalsModule } from '../approvals/approvals.module';
 import { EnvironmentsModule } from '../environments/environments.module';
+import { LogsModule } from '../logs/logs.module';
 import { Run } from '../runs/run.entity';
 import { StageRun } from '../runs/stage-run.entity';
 import { TaskRun } from '../runs/task-run.entity';
 import { RunExecutor } from './run-executor.service';
+import { RunLeases } from './run-leases';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Run, StageRun, TaskRun]), EnvironmentsModule, ApprovalsModule],
-  providers: [RunExecutor],
+  imports: [TypeOrmModule.forFeature([Run, StageRun, TaskRun]), EnvironmentsModule, ApprovalsModule, LogsModule],
+  providers: [RunExecutor, RunLeases],
   exports: [RunExecutor],
 })
 export class ExecutionModule {}

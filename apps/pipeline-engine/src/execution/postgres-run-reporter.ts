@@ -24,20 +24,21 @@ import type {
   TaskStartedEvent,
   WarningEvent,
 } from '@pipewright/engine-core';
-import type { EventBus, OutboxWriter } from '@pipewright/event-bus';
+import { TaskLogPublisher, type EventBus, type OutboxWriter } from '@pipewright/event-bus';
 import { stageTasks, type PipelineGraph, type StageNode } from '@pipewright/pipeline-spec';
 import { currentTraceparent, endWithResult, startTaskSpan, withContext } from '@pipewright/telemetry';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource, EntityManager, QueryDeepPartialEntity } from 'typeorm';
 import type { ApprovalService } from '../approvals/approval.service';
 import { SERVICE_NAME } from '../config/env';
 import type { EnvironmentService } from '../environments/environment.service';
 import { StageEnvironment } from '../environments/stage-environment.entity';
+import type { LogTailWriter } from '../logs/log-tail.writer';
 import { Run } from '../runs/run.entity';
 import { StageRun } from '../runs/stage-run.entity';
 import { TaskRun } from '../runs/task-run.entity';
 import { runErrors } from './run-errors';
+import type { RunLeases } from './run-leases';
 import { stageRowOf, taskRowOf } from './run-state';
-import { TaskLogPublisher } from './task-log-publisher';
 
 const SOURCE = sourceOf(SERVICE_NAME);
 
@@ -57,7 +58,12 @@ export interface PostgresRunReporterDeps {
   bus: EventBus;
   environments: EnvironmentService;
   approvals: ApprovalService;
+  leases: RunLeases;
+  logTail: LogTailWriter;
 }
+
+/** A transaction's writes, in the order the executor reported them. */
+type Work = (manager: EntityManager) => Promise<void>;
 
 /** A task attempt in progress: its span (the task's events and log lines belong to it) and its log lines. */
 interface Attempt {
@@ -75,6 +81,14 @@ export class ReporterFrozen extends Error {
   }
 }
 
+/** The run's lease is no longer this instance's: another one took the run over, and only it may write. */
+export class LeaseLost extends Error {
+  constructor(runId: string) {
+    super(`run ${runId} was taken over by another engine instance (its lease expired)`);
+    this.name = 'LeaseLost';
+  }
+}
+
 /**
  * engine-core's RunReporter for the service: every change of the run's state is committed to its rows,
  * together with the outbox event that announces it, *before* the executor goes on (a task's process
@@ -87,6 +101,11 @@ export class PostgresRunReporter implements RunReporter {
   private readonly attempts = new Map<string, Attempt>();
   private queue: Promise<unknown> = Promise.resolve();
   private frozen: ReporterFrozen | undefined;
+  /** Writes that may wait for the next transaction (see `defer`), and why the last flush of them failed. */
+  private deferred: Work[] = [];
+  private deferredFailure: Error | undefined;
+  /** The transaction in progress once the lease fence has been checked in it (see `update`). */
+  private fencedIn: EntityManager | undefined;
 
   constructor(
     private readonly deps: PostgresRunReporterDeps,
@@ -113,8 +132,14 @@ export class PostgresRunReporter implements RunReporter {
     return this.frozen !== undefined;
   }
 
-  async onStageStarted(event: StageStartedEvent): Promise<void> {
-    await this.commit((manager) => this.writeStage(manager, event.stage, event.state));
+  /** Why the reporter was frozen (shutdown, lease taken over), if it was. */
+  get frozenReason(): string | undefined {
+    return this.frozen?.message;
+  }
+
+  onStageStarted(event: StageStartedEvent): Promise<void> {
+    // Nothing outside sees a stage start until a task of it starts: it rides along with that commit.
+    return this.defer((manager) => this.writeStage(manager, event.stage, event.state));
   }
 
   async onStageFinished(event: StageFinishedEvent): Promise<void> {
@@ -177,6 +202,7 @@ export class PostgresRunReporter implements RunReporter {
       },
       onDropped: (error, lines) =>
         this.logger.warn({ err: error, runId: this.run.id, taskRunId, lines }, 'log lines dropped'),
+      tail: this.deps.logTail.forTask(this.run.id, taskRunId),
     });
     this.attempts.set(task.id, { span, context: spanContext, startedAt: event.at, logs });
     try {
@@ -306,31 +332,88 @@ export class PostgresRunReporter implements RunReporter {
 
   // -------------------------------------------------------------------------------------------
 
-  /** Runs `work` in its own transaction after every earlier report's; rejects (and so stops the run) when frozen. */
-  private commit(work: (manager: EntityManager) => Promise<void>): Promise<void> {
+  /**
+   * Runs `work` in a transaction after every earlier report's (with the deferred writes before it);
+   * rejects (and so stops the run) when frozen. Each transaction is fenced by the run's lease: once
+   * another instance has taken the run over, nothing more is written and the reporter freezes.
+   */
+  private commit(work?: Work): Promise<void> {
     const next = this.queue.then(async () => {
       this.check();
-      await this.deps.dataSource.transaction(work);
+      const works = this.deferred.splice(0);
+      if (work) works.push(work);
+      if (works.length === 0) return;
+      try {
+        await this.deps.dataSource.transaction(async (manager) => {
+          for (const write of works) await write(manager);
+          if (this.fencedIn !== manager && !(await this.deps.leases.holds(manager, this.run.id)))
+            throw new LeaseLost(this.run.id);
+        });
+      } catch (error) {
+        if (error instanceof LeaseLost) this.freeze(error.message);
+        throw error;
+      } finally {
+        this.fencedIn = undefined;
+      }
     });
     this.queue = next.catch(() => undefined);
     return next;
   }
 
+  /**
+   * A write that need not be committed before the executor goes on (no event, nothing started): it
+   * goes into the next report's transaction, or its own one a tick later if no report follows at once.
+   */
+  private async defer(work: Work): Promise<void> {
+    this.check();
+    this.deferred.push(work);
+    setImmediate(() => {
+      if (this.deferred.length > 0) this.commit().catch((error: unknown) => (this.deferredFailure ??= toError(error)));
+    });
+  }
+
   private check(): void {
     if (this.frozen) throw this.frozen;
+    if (this.deferredFailure) throw this.deferredFailure;
+  }
+
+  /**
+   * Updates one of the run's rows; the first update of a transaction carries the lease fence as its
+   * condition (no extra round trip), so a row that was not updated means the lease is gone.
+   */
+  private async update<E extends StageRun | TaskRun>(
+    manager: EntityManager,
+    target: new () => E,
+    id: string,
+    values: QueryDeepPartialEntity<E>,
+  ): Promise<void> {
+    if (this.fencedIn === manager) {
+      await manager.update(target, id, values);
+      return;
+    }
+    const fence = this.deps.leases.fence(this.run.id);
+    const result = await manager
+      .createQueryBuilder()
+      .update(target)
+      .set(values)
+      .where('id = :id', { id })
+      .andWhere(fence.condition, fence.parameters)
+      .execute();
+    if (result.affected !== 1) throw new LeaseLost(this.run.id);
+    this.fencedIn = manager;
   }
 
   private async writeStage(manager: EntityManager, stage: StageNode, state: Readonly<RunState>): Promise<void> {
     const stageState = state.stages[stage.name];
     const id = this.rows.stageRunIds.get(stage.name);
     if (stageState === undefined || id === undefined) return;
-    await manager.update(StageRun, id, stageRowOf(stageState));
+    await this.update(manager, StageRun, id, stageRowOf(stageState));
   }
 
   private async writeTask(manager: EntityManager, taskId: string, state: Readonly<RunState>): Promise<void> {
     const taskState = state.tasks[taskId];
     if (taskState === undefined) return;
-    await manager.update(TaskRun, this.taskRunId(taskId), {
+    await this.update(manager, TaskRun, this.taskRunId(taskId), {
       ...taskRowOf(taskState),
       logLines: this.rows.logLines.get(taskId) ?? 0,
     });
@@ -341,4 +424,8 @@ export class PostgresRunReporter implements RunReporter {
     if (id === undefined) throw new Error(`task "${taskId}" has no row in run ${this.run.id}`);
     return id;
   }
+}
+
+function toError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }

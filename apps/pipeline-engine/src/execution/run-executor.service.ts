@@ -1,29 +1,25 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { trace, type Span } from '@opentelemetry/api';
-import {
-  newCDEvent,
-  PIPELINE_RUN_FINISHED,
-  PIPELINE_RUN_STARTED,
-  PipelineRunFinished,
-  PipelineRunStarted,
-  sourceOf,
-} from '@pipewright/contracts';
+import { newCDEvent, PIPELINE_RUN_FINISHED, PipelineRunFinished, sourceOf } from '@pipewright/contracts';
 import { executePipeline, ExecutorError } from '@pipewright/engine-core';
 import { EventBus, OutboxWriter } from '@pipewright/event-bus';
-import { pipelineGraphSchema, type PipelineGraph } from '@pipewright/pipeline-spec';
-import { contextFromTraceparent, endWithResult, startRunSpan, withContext } from '@pipewright/telemetry';
-import { DataSource, In, IsNull, Not, type EntityManager, type Repository } from 'typeorm';
+import { pipelineGraphSchema } from '@pipewright/pipeline-spec';
+import { endWithResult, withContext } from '@pipewright/telemetry';
+import { DataSource, In, type EntityManager } from 'typeorm';
 import { ApprovalService } from '../approvals/approval.service';
 import { ENGINE_CONFIG } from '../config/engine-config.module';
 import { SERVICE_NAME, type EngineConfig } from '../config/env';
+import { afterCommit } from '../database/after-commit';
 import { EnvironmentService } from '../environments/environment.service';
+import { LongLivedEnvironmentService } from '../environments/long-lived-environment.service';
 import { StageEnvironmentProvider } from '../environments/stage-environment.provider';
 import { Run } from '../runs/run.entity';
 import { StageRun } from '../runs/stage-run.entity';
 import { TaskRun } from '../runs/task-run.entity';
-import { PostgresRunReporter, type ExecutingRun } from './postgres-run-reporter';
-import { loadRunState, taskIdOf } from './run-state';
+import { PostgresRunReporter } from './postgres-run-reporter';
+import { claimRun, type ClaimedRun, type QueuedRows } from './run-claim';
+import { LogTailWriter } from '../logs/log-tail.writer';
+import { WorkerPoolExecutor } from '../workers/worker-pool-executor';
+import { RunLeases } from './run-leases';
 import { taskBaseEnvironment } from './task-environment';
 
 const SOURCE = sourceOf(SERVICE_NAME);
@@ -31,58 +27,94 @@ const SOURCE = sourceOf(SERVICE_NAME);
 /** After the database failed under a run, it is resumed from its rows this much later. */
 export const RESUME_AFTER_FAILURE_MS = 5_000;
 
+/** Runs taken over in one sweep at the most: the rest wait for the next sweep (or another instance's). */
+const TAKEOVER_BATCH = 20;
+
+/** Rows of runs queued here, kept until their version comes (or this many newer runs were queued). */
+const QUEUED_ROWS_KEPT = 1_000;
+
 /** A run executing in this process. */
 interface Execution {
   /** Aborting it stops the executor; with the reporter frozen first, the run is left to be resumed. */
   stop: AbortController;
   reporter?: PostgresRunReporter;
   done: Promise<void>;
+  /** Once claimed: `performance.now()` from which the lease is known to hold for a lease length. */
+  leaseFrom?: number;
 }
 
 /**
  * Executes runs with engine-core's `executePipeline`, with Postgres as the state and the outbox as the
  * announcer (PostgresRunReporter), the provisioner as the environment provider, and each run as one
- * trace. Runs are durable: the rows are the run's state, so an engine that starts resumes every run
- * that is not finished (finished tasks are not run again; a task that was running is run again only if
- * it is idempotent). Stopping the engine leaves runs as they are, to be resumed, rather than finishing them.
+ * trace. Runs are durable: the rows are the run's state, so a run that is not finished is resumed from
+ * them (finished tasks are not run again; a task that was running is run again only if it is idempotent).
+ *
+ * Several instances share the runs. A run starts where its version arrives (the Kafka consumer group
+ * spreads those), and is executed by the instance holding its lease (RunLeases), renewed by a heartbeat.
+ * Every instance sweeps for runs whose lease expired (their instance died) and takes them over; one
+ * that loses a lease stops the run at once (its reporter is fenced by the lease too). Stopping the
+ * engine suspends its runs and gives their leases back, for another instance to resume.
  */
 @Injectable()
 export class RunExecutor implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(RunExecutor.name);
   private readonly executing = new Map<string, Execution>();
   private readonly resumeTimers = new Set<NodeJS.Timeout>();
-  private stopping = false;
+  private heartbeats?: NodeJS.Timeout;
+  private sweeping: Promise<void> = Promise.resolve();
+  private readonly stopped = new AbortController();
+  private readonly queuedRows = new Map<string, QueuedRows>();
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly outbox: OutboxWriter,
     private readonly bus: EventBus,
     private readonly environments: EnvironmentService,
+    private readonly longLivedEnvironments: LongLivedEnvironmentService,
     @Inject(ENGINE_CONFIG) private readonly config: EngineConfig,
-    @InjectRepository(Run) private readonly runs: Repository<Run>,
     private readonly approvals: ApprovalService,
+    private readonly leases: RunLeases,
+    private readonly logTail: LogTailWriter,
+    private readonly workerPools: WorkerPoolExecutor,
   ) {}
 
-  /** Every run that is not finished continues: those that were running, and those that got their version meanwhile. */
+  /**
+   * Every run that is not finished and has nobody executing it continues here, and at once those this
+   * instance id held before it restarted; then the heartbeat and the takeover sweep go on.
+   */
   async onApplicationBootstrap(): Promise<void> {
-    const unfinished = await this.runs.find({
-      select: { id: true, status: true },
-      where: [{ status: 'running' }, { status: 'queued', version: Not(IsNull()) }],
-      order: { createdAt: 'ASC' },
-    });
-    if (unfinished.length > 0)
-      this.logger.log({ runs: unfinished.map((r) => r.id) }, `resuming ${unfinished.length} unfinished run(s)`);
-    for (const { id } of unfinished) this.start(id);
+    await this.sweep(true);
+    this.heartbeats = setInterval(() => void this.heartbeat(), Math.floor(this.leases.ms / 3));
+    this.sweeping = this.sweepEvery(Math.floor(this.leases.ms / 2));
+  }
+
+  private get stopping(): boolean {
+    return this.stopped.signal.aborted;
   }
 
   /** Starts (or resumes) executing a run that has its version, unless it is already executing here. */
   start(runId: string): void {
+    this.launch(runId, () => this.dataSource.transaction((manager) => this.claim(manager, runId)));
+  }
+
+  /**
+   * Claims a run that just got its version in the caller's transaction (one transaction from the version
+   * to the run started), and starts executing it once that commits.
+   */
+  async startWithin(manager: EntityManager, runId: string): Promise<void> {
     if (this.stopping || this.executing.has(runId)) return;
-    const execution: Execution = { stop: new AbortController(), done: Promise.resolve() };
-    execution.done = this.execute(runId, execution)
-      .catch((error: unknown) => this.logger.error({ err: error, runId }, 'run execution failed'))
-      .finally(() => this.executing.delete(runId));
-    this.executing.set(runId, execution);
+    const queued = this.queuedRows.get(runId);
+    this.queuedRows.delete(runId);
+    const claimed = await this.claim(manager, runId, queued);
+    if (!claimed) return;
+    afterCommit(manager, () => {
+      if (!this.stopping) return this.launch(runId, () => Promise.resolve(claimed));
+      // Stopped meanwhile: the run is left to another instance right away.
+      claimed.span.end();
+      this.leases
+        .release([runId], true)
+        .catch((error: unknown) => this.logger.warn({ err: error, runId }, 'lease not given back'));
+    });
   }
 
   /** Runs executing in this process. */
@@ -92,38 +124,125 @@ export class RunExecutor implements OnApplicationBootstrap, OnModuleDestroy {
 
   /**
    * On shutdown, runs are suspended, not finished: reports stop being recorded, running tasks are
-   * killed, and the rows keep the state the next engine resumes from (as after a crash).
+   * killed, the rows keep the state to resume from (as after a crash), and the leases are given back
+   * so that another instance resumes the runs without waiting for them to expire.
    */
   async onModuleDestroy(): Promise<void> {
-    this.stopping = true;
+    this.stopped.abort();
+    clearInterval(this.heartbeats);
     for (const timer of this.resumeTimers) clearTimeout(timer);
     this.resumeTimers.clear();
-    for (const execution of this.executing.values()) {
-      execution.reporter?.freeze('the engine is shutting down');
-      execution.stop.abort(new Error('the engine is shutting down'));
-    }
+    for (const execution of this.executing.values()) this.suspend(execution, 'the engine is shutting down');
     await Promise.allSettled([...this.executing.values()].map((e) => e.done));
+    await this.sweeping;
   }
 
-  private async execute(runId: string, execution: Execution): Promise<void> {
-    const run = await this.runs.findOneBy({ id: runId });
-    if (!run || run.version === null || (run.status !== 'queued' && run.status !== 'running')) return;
-    const parent = contextFromTraceparent(run.traceparent ?? undefined, run.tracestate ?? undefined);
-    const span = startRunSpan(run.pipelineName, run.id, parent, {
-      'pipewright.component': run.component,
-      'pipewright.team': run.team,
-      'pipewright.version': run.version,
-    });
-    await withContext(trace.setSpan(parent, span), () => this.executeInSpan(runId, execution, span));
+  /**
+   * Remembers the rows of a run just queued here, so that starting it (usually here too, moments
+   * later) need not read them back; a run whose version another instance gets is simply read there.
+   */
+  rememberQueued(runId: string, rows: QueuedRows): void {
+    this.queuedRows.set(runId, rows);
+    if (this.queuedRows.size > QUEUED_ROWS_KEPT) this.queuedRows.delete(this.queuedRows.keys().next().value!);
   }
 
-  private async executeInSpan(runId: string, execution: Execution, span: Span): Promise<void> {
-    const claimed = await this.claim(runId);
-    if (!claimed) {
-      span.end(); // finished meanwhile, or someone else started it
-      return;
+  private claim(manager: EntityManager, runId: string, queued?: QueuedRows): Promise<ClaimedRun | undefined> {
+    return claimRun(manager, { leases: this.leases, outbox: this.outbox }, runId, queued);
+  }
+
+  private launch(runId: string, claim: () => Promise<ClaimedRun | undefined>): void {
+    if (this.stopping || this.executing.has(runId)) return;
+    const execution: Execution = { stop: new AbortController(), done: Promise.resolve() };
+    execution.done = this.execute(claim, execution)
+      .catch((error: unknown) => this.logger.error({ err: error, runId }, 'run execution failed'))
+      .finally(() => {
+        this.executing.delete(runId);
+        // Left unfinished by a shutdown: other instances are told to take it over now.
+        return this.leases
+          .release([runId], this.stopping)
+          .catch((error: unknown) => this.logger.warn({ err: error, runId }, 'could not give the lease back'));
+      });
+    this.executing.set(runId, execution);
+  }
+
+  /** Stops a run here without finishing it: the reporter freezes first, so the executor only kills its tasks. */
+  private suspend(execution: Execution, reason: string): void {
+    execution.reporter?.freeze(reason);
+    execution.stop.abort(new Error(reason));
+  }
+
+  /**
+   * Renews the leases of the runs executing here. A run whose lease another instance took is stopped
+   * at once; so is every run whose lease may have expired because the database did not answer.
+   */
+  private async heartbeat(): Promise<void> {
+    const claimed = [...this.executing].filter(([, e]) => e.leaseFrom !== undefined);
+    if (claimed.length === 0) return;
+    const sentAt = performance.now();
+    try {
+      const held = await this.leases.renew(claimed.map(([id]) => id));
+      for (const [runId, execution] of claimed) {
+        if (held.has(runId)) execution.leaseFrom = sentAt;
+        else this.lose(runId, execution, 'another engine instance took the run over (its lease had expired)');
+      }
+    } catch (error) {
+      this.logger.warn({ err: error }, 'could not renew the leases of the runs executing here');
+      for (const [runId, execution] of claimed)
+        if (performance.now() - (execution.leaseFrom ?? 0) >= this.leases.ms)
+          this.lose(runId, execution, 'its lease expired while the database did not answer');
     }
-    const { run } = claimed;
+  }
+
+  private lose(runId: string, execution: Execution, reason: string): void {
+    if (execution.stop.signal.aborted) return;
+    this.logger.warn({ runId, instance: this.leases.owner }, `run stopped here: ${reason}`);
+    this.suspend(execution, reason);
+  }
+
+  /** Sweeps every `ms`, and at once when another instance gave leases back. */
+  private async sweepEvery(ms: number): Promise<void> {
+    const released = this.leases.subscribeToReleases();
+    try {
+      for (;;) {
+        await released.sleep(ms, this.stopped.signal);
+        if (this.stopping) return;
+        await this.sweep(false);
+      }
+    } finally {
+      released.close();
+    }
+  }
+
+  /** Takes over the runs nobody alive executes (and with `own`, those this instance id held before a restart). */
+  private async sweep(own: boolean): Promise<void> {
+    if (this.stopping) return;
+    try {
+      const runIds = await this.leases.takeOrphans(TAKEOVER_BATCH, own);
+      if (runIds.length > 0)
+        this.logger.log(
+          { runs: runIds, instance: this.leases.owner },
+          `taking over ${runIds.length} run(s) nobody is executing`,
+        );
+      for (const runId of runIds) this.start(runId);
+    } catch (error) {
+      this.logger.warn({ err: error }, 'could not look for runs to take over');
+    }
+  }
+
+  private async execute(claim: () => Promise<ClaimedRun | undefined>, execution: Execution): Promise<void> {
+    const claimed = await claim();
+    if (!claimed) return; // finished meanwhile, or another instance executes it
+    execution.leaseFrom = claimed.leaseFrom;
+    this.logger.log(
+      { runId: claimed.run.id, version: claimed.run.version, instance: this.leases.owner },
+      claimed.resumed ? 'run resumed' : 'run started',
+    );
+    await withContext(claimed.context, () => this.executeClaimed(claimed, execution));
+  }
+
+  private async executeClaimed(claimed: ClaimedRun, execution: Execution): Promise<void> {
+    const { run, span } = claimed;
+    const runId = run.id;
     const parsed = pipelineGraphSchema.safeParse(run.definition);
     if (!parsed.success) {
       const errors = `engine error: the run's definition is not a pipeline graph this engine can run (${parsed.error.issues[0]?.message ?? 'invalid'})`;
@@ -132,9 +251,23 @@ export class RunExecutor implements OnApplicationBootstrap, OnModuleDestroy {
       return;
     }
     const graph = parsed.data;
-    const reporter = await this.reporterFor(run, graph);
+    const reporter = new PostgresRunReporter(
+      {
+        dataSource: this.dataSource,
+        outbox: this.outbox,
+        bus: this.bus,
+        environments: this.environments,
+        approvals: this.approvals,
+        leases: this.leases,
+        logTail: this.logTail,
+      },
+      run,
+      graph,
+      claimed.rows,
+      claimed.state,
+    );
     execution.reporter = reporter;
-    if (execution.stop.signal.aborted) reporter.freeze('the engine is shutting down');
+    if (execution.stop.signal.aborted) reporter.freeze(reasonOf(execution.stop.signal));
     try {
       const result = await executePipeline(graph, {
         run: { id: run.id, version: run.version, ...(run.revision !== null ? { revision: run.revision } : {}) },
@@ -144,11 +277,14 @@ export class RunExecutor implements OnApplicationBootstrap, OnModuleDestroy {
         reporter,
         environments: new StageEnvironmentProvider(
           this.environments,
+          this.longLivedEnvironments,
           run,
           reporter.stageRunIds,
           this.config.PIPEWRIGHT_ENGINE_ENVIRONMENT_TIMEOUT_SECONDS * 1000,
         ),
         approvals: this.approvals,
+        // Tasks with a `pool` go to that pool's workers; the others run here.
+        taskExecutor: this.workerPools,
         signal: execution.stop.signal,
         previous: reporter.initialState,
       });
@@ -156,7 +292,7 @@ export class RunExecutor implements OnApplicationBootstrap, OnModuleDestroy {
     } catch (error) {
       if (error instanceof ExecutorError && error.code === 'reporter-failed') {
         if (reporter.isFrozen) {
-          this.logger.log({ runId }, 'run suspended; an engine that starts resumes it');
+          this.logger.log({ runId, reason: reporter.frozenReason }, 'run suspended here; another engine resumes it');
           span.end();
           return;
         }
@@ -180,71 +316,6 @@ export class RunExecutor implements OnApplicationBootstrap, OnModuleDestroy {
       this.start(runId);
     }, RESUME_AFTER_FAILURE_MS);
     this.resumeTimers.add(timer);
-  }
-
-  /**
-   * queued -> running with `pipelinerun.started` (a fresh run), or running as it is (a run to resume);
-   * undefined when the run is neither.
-   */
-  private async claim(runId: string): Promise<{ run: ExecutingRun; resumed: boolean } | undefined> {
-    return this.dataSource.transaction(async (manager) => {
-      const run = await manager.findOne(Run, { where: { id: runId }, lock: { mode: 'pessimistic_write' } });
-      if (!run || run.version === null) return undefined;
-      if (run.status === 'running') {
-        this.logger.log({ runId, version: run.version }, 'run resumed');
-        return { run: { ...run, version: run.version, startedAt: run.startedAt ?? run.createdAt }, resumed: true };
-      }
-      if (run.status !== 'queued') return undefined;
-      const startedAt = new Date();
-      await manager.update(Run, run.id, { status: 'running', startedAt });
-      await this.outbox.publish(
-        manager,
-        PipelineRunStarted,
-        newCDEvent(
-          PIPELINE_RUN_STARTED,
-          SOURCE,
-          { id: run.id, content: { pipelineName: run.pipelineName } },
-          { component: run.component, team: run.team, solution: run.solution, version: run.version },
-        ),
-      );
-      this.logger.log({ runId, version: run.version }, 'run started');
-      return { run: { ...run, status: 'running', version: run.version, startedAt }, resumed: false };
-    });
-  }
-
-  /** The run's reporter, with its rows' ids and the state they hold (what the executor continues from). */
-  private async reporterFor(run: ExecutingRun, graph: PipelineGraph): Promise<PostgresRunReporter> {
-    const manager = this.dataSource.manager;
-    const [state, stages, tasks] = await Promise.all([
-      loadRunState(manager, run.id),
-      manager.find(StageRun, { select: { id: true, name: true }, where: { runId: run.id } }),
-      manager.find(TaskRun, {
-        select: { id: true, stageRunId: true, name: true, logLines: true },
-        where: { runId: run.id },
-      }),
-    ]);
-    if (!state) throw new Error(`run ${run.id} has disappeared`);
-    const stageNames = new Map(stages.map((s) => [s.id, s.name]));
-    const taskRunIds = new Map<string, string>();
-    const logLines = new Map<string, number>();
-    for (const task of tasks) {
-      const taskId = taskIdOf(stageNames.get(task.stageRunId) ?? '', task.name);
-      taskRunIds.set(taskId, task.id);
-      logLines.set(taskId, task.logLines);
-    }
-    return new PostgresRunReporter(
-      {
-        dataSource: this.dataSource,
-        outbox: this.outbox,
-        bus: this.bus,
-        environments: this.environments,
-        approvals: this.approvals,
-      },
-      run,
-      graph,
-      { stageRunIds: new Map(stages.map((s) => [s.name, s.id])), taskRunIds, logLines },
-      state,
-    );
   }
 
   /** Ends a run the executor could not run (or finish) as `error`, with `pipelinerun.finished`. */
@@ -284,4 +355,8 @@ export class RunExecutor implements OnApplicationBootstrap, OnModuleDestroy {
 async function skipPending(manager: EntityManager, runId: string): Promise<void> {
   await manager.update(TaskRun, { runId, status: 'pending' }, { status: 'skipped' });
   await manager.update(StageRun, { runId, status: 'pending' }, { status: 'skipped' });
+}
+
+function reasonOf(signal: AbortSignal): string {
+  return signal.reason instanceof Error ? signal.reason.message : 'the run was stopped';
 }

@@ -23,6 +23,11 @@ export interface RunDto {
   status: RunStatus;
   errors: string | null;
   trigger: Run['trigger'];
+  /**
+   * The engine instance running it now (PIPEWRIGHT_ENGINE_INSTANCE_ID) and until when its lease holds
+   * unless renewed; null while queued, waiting for an approval with nobody holding it, or finished.
+   */
+  lease: { instance: string; expiresAt: string } | null;
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
@@ -78,12 +83,10 @@ export interface TaskRunDto {
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
-export function toRunDto(
-  run: Run,
-  stages: readonly StageRun[],
-  tasks: readonly TaskRun[],
-  environments: readonly StageEnvironment[],
-): RunDto {
+/** A run in `GET /runs`: what `GET /runs/:id` says, without the stages. */
+export type RunSummaryDto = Omit<RunDto, 'stages'>;
+
+export function toRunSummaryDto(run: Run): RunSummaryDto {
   return {
     id: run.id,
     pipeline: run.pipelineName,
@@ -95,10 +98,25 @@ export function toRunDto(
     status: run.status,
     errors: run.errors,
     trigger: run.trigger,
+    lease:
+      run.leaseOwner === null || run.leaseExpiresAt === null
+        ? null
+        : { instance: run.leaseOwner, expiresAt: run.leaseExpiresAt.toISOString() },
     createdAt: run.createdAt.toISOString(),
     startedAt: iso(run.startedAt),
     finishedAt: iso(run.finishedAt),
     durationMs: run.durationMs,
+  };
+}
+
+export function toRunDto(
+  run: Run,
+  stages: readonly StageRun[],
+  tasks: readonly TaskRun[],
+  environments: readonly StageEnvironment[],
+): RunDto {
+  return {
+    ...toRunSummaryDto(run),
     stages: [...stages]
       .sort((a, b) => a.position - b.position)
       .map((stage) => {

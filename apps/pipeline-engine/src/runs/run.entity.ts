@@ -66,4 +66,12 @@ export class Run {
 
   @Column({ name: 'duration_ms', type: 'integer', nullable: true })
   durationMs!: number | null;
+
+  /** The engine instance executing the run (PIPEWRIGHT_ENGINE_INSTANCE_ID); null while nobody does. */
+  @Column({ name: 'lease_owner', type: 'text', nullable: true })
+  leaseOwner!: string | null;
+
+  /** Until when the lease holds unless renewed (database time); after it, another instance may take the run over. */
+  @Column({ name: 'lease_expires_at', type: 'timestamptz', nullable: true })
+  leaseExpiresAt!: Date | null;
 }

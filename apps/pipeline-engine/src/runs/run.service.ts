@@ -13,7 +13,6 @@ import { stageTasks } from '@pipewright/pipeline-spec';
 import { currentTraceHeaders } from '@pipewright/telemetry';
 import { DataSource, type EntityManager, type Repository } from 'typeorm';
 import { SERVICE_NAME } from '../config/env';
-import { afterCommit } from '../database/after-commit';
 import { isUuid } from '../database/uuid';
 import { EnvironmentService } from '../environments/environment.service';
 import { RunExecutor } from '../execution/run-executor.service';
@@ -66,6 +65,8 @@ export class RunService {
       startedAt: null,
       finishedAt: null,
       durationMs: null,
+      leaseOwner: null,
+      leaseExpiresAt: null,
     });
     const stages: StageRun[] = [];
     const tasks: TaskRun[] = [];
@@ -133,17 +134,20 @@ export class RunService {
         ),
       );
     });
+    this.executor.rememberQueued(run.id, { stages, tasks });
     this.logger.log({ runId: run.id, component: run.component, pipeline: run.pipelineName }, 'run queued');
     return run;
   }
 
   /**
-   * `pipewright-version.allocated`: stores the run's version and, once that is committed, starts
-   * executing the run. Versions for runs that are not ours are none of our business.
+   * `pipewright-version.allocated`: stores the run's version and, in the same transaction, this instance
+   * claims the run (it starts executing once that commits). Versions for runs that are not ours are
+   * none of our business.
    */
   async recordVersion(manager: EntityManager, event: VersionAllocated): Promise<void> {
     const { runId, version } = event.subject.content;
-    if (!isUuid(runId)) return;
+    // Versions tools allocated without a run, or for runs that are not ours, are none of our business.
+    if (runId === undefined || !isUuid(runId)) return;
     const run = await manager.findOne(Run, { where: { id: runId }, lock: { mode: 'pessimistic_write' } });
     if (!run) return;
     if (run.version !== null) {
@@ -152,7 +156,7 @@ export class RunService {
     }
     await manager.update(Run, run.id, { version });
     this.logger.log({ runId, version }, 'version recorded');
-    if (run.status === 'queued') afterCommit(manager, () => this.executor.start(run.id));
+    if (run.status === 'queued') await this.executor.startWithin(manager, run.id);
   }
 
   async get(id: string): Promise<RunDto> {

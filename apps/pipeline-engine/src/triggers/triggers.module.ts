@@ -18,10 +18,7 @@ interface ExpressApp {
 }
 
 @Module({
-  imports: [
-    TypeOrmModule.forFeature([Trigger, TriggerFiring]),
-    RunsModule,
-  ],
+  imports: [TypeOrmModule.forFeature([Trigger, TriggerFiring]), RunsModule],
   controllers: [TriggersController, WebhooksController],
   providers: [TriggerService, TriggerScheduler, UpstreamRunsConsumer],
 })

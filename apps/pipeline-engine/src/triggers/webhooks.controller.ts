@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { Controller, Post, Req, Res } from '@nestjs/common';
-import { ZodParams } from '@pipewright/service-runtime';
+import { Public, ZodParams } from '@pipewright/service-runtime';
 import { z } from 'zod';
 import type { RequestWithRawBody } from './raw-body.middleware';
 import { TriggerService } from './trigger.service';
@@ -8,7 +8,11 @@ import { WebhookPayloadInvalid } from './trigger.errors';
 
 const webhookParams = z.object({ triggerId: z.uuid() });
 
-/** Where git hosts deliver pushes; the URL names the trigger whose secret signs them. */
+/**
+ * Where git hosts deliver pushes; the URL names the trigger whose secret signs them. Public: a git host
+ * sends no bearer token, the HMAC signature over the body proves the delivery instead.
+ */
+@Public()
 @Controller('webhooks/git')
 export class WebhooksController {
   constructor(private readonly triggers: TriggerService) {}

@@ -2,6 +2,8 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { waitFor } from '@pipewright/testing';
+import type { RunDto } from '../../src/runs/run.dto';
 
 const appDir = join(__dirname, '../..');
 const mainJs = join(appDir, 'dist/main.js');
@@ -22,11 +24,29 @@ function newestSource(dir: string): number {
  * code under test. (The workspace packages' dist/ come from `npx turbo run build`, as for `npm test`.)
  */
 export function ensureEngineBuilt(): void {
-  if (existsSync(mainJs) && statSync(mainJs).mtimeMs >= newestSource(join(appDir, 'src'))) return;
+  ensureBuilt(appDir);
+}
+
+/** Builds the app in `dir` (its dist/main.js) when missing or older than its sources. */
+export function ensureBuilt(dir: string): void {
+  const main = join(dir, 'dist/main.js');
+  if (existsSync(main) && statSync(main).mtimeMs >= newestSource(join(dir, 'src'))) return;
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
-    cwd: appDir,
+    cwd: dir,
     stdio: 'inherit',
   });
+}
+
+/** `POST /runs` to the engine at `url` with an inline pipewright.yml; resolves with the run's id. */
+export async function postRun(url: string, workspace: string, pipelineYaml: string): Promise<string> {
+  const response = await fetch(`${url}/runs`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ workspace, pipelineYaml }),
+  });
+  const body = (await response.json()) as { id: string };
+  if (response.status !== 201) throw new Error(`POST /runs answered ${response.status}: ${JSON.stringify(body)}`);
+  return body.id;
 }
 
 /** The pipeline-engine service as a real process (`node dist/main.js`), its output appended to `logFile`. */
@@ -72,6 +92,22 @@ export class EngineProcess {
       );
     });
     return new EngineProcess(child, url);
+  }
+
+  /** `POST /runs` with an inline pipewright.yml; resolves with the run's id. */
+  trigger(workspace: string, pipelineYaml: string): Promise<string> {
+    return postRun(this.url, workspace, pipelineYaml);
+  }
+
+  /** `GET /runs/:id` until the run is finished. */
+  async finishedRun(runId: string, timeoutMs = 60_000): Promise<RunDto> {
+    return waitFor(
+      async () => {
+        const run = (await (await fetch(`${this.url}/runs/${runId}`)).json()) as RunDto;
+        return run.finishedAt !== null ? run : null;
+      },
+      { timeoutMs, description: `run ${runId} finished`, intervalMs: 200 },
+    );
   }
 
   /** `kill -9`: no shutdown hooks, no goodbye, exactly like a crash. */

@@ -1,0 +1,132 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { INestApplication } from '@nestjs/common';
+import { APPROVAL_REQUESTED } from '@pipewright/contracts';
+import { hashToken } from '@pipewright/service-runtime';
+import { kafka, postgres, topicPrefix, uniqueId, type PostgresService } from '@pipewright/testing';
+import type { RunDto } from '../src/runs/run.dto';
+import { startEngineApp } from './support/engine-app';
+import { ensureBuilt } from './support/engine-process';
+import { Peers } from './support/peers';
+
+jest.setTimeout(120_000);
+
+const CLI_DIR = join(__dirname, '../../cli');
+const CLI = join(CLI_DIR, 'dist/main.js');
+const TOKEN = 'alice-cli-t0ken';
+
+/**
+ * The `pipewright` command (built, as a user runs it) against the engine app with bearer tokens:
+ * trigger a repository's pipeline and follow it, approve its gated stage, list it.
+ */
+describe('the pipewright CLI against the engine', () => {
+  let db: PostgresService;
+  let peers: Peers;
+  let app: INestApplication;
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    ensureBuilt(CLI_DIR);
+    dir = await mkdtemp(join(tmpdir(), 'engine-cli-'));
+    const tokensFile = join(dir, 'tokens.yml');
+    await writeFile(tokensFile, `tokens:\n  - { name: alice, sha256: ${hashToken(TOKEN)}, teams: [team-cli] }\n`);
+    const [{ brokers }, database] = await Promise.all([kafka(), postgres()]);
+    db = database;
+    const prefix = topicPrefix();
+    app = await startEngineApp({
+      DATABASE_URL: db.url,
+      KAFKA_BROKERS: brokers.join(','),
+      KAFKA_TOPIC_PREFIX: prefix,
+      PIPEWRIGHT_TOKENS_FILE: tokensFile,
+    });
+    await app.listen(0, '127.0.0.1');
+    const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
+    env = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NO_COLOR: '1',
+      PIPEWRIGHT_URL: `http://127.0.0.1:${port}`,
+      PIPEWRIGHT_TOKEN: TOKEN,
+    };
+    peers = await Peers.open(brokers, prefix);
+  });
+
+  afterAll(async () => {
+    await peers?.close();
+    await app?.close();
+    await db?.drop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('triggers with --follow, prints the lines and statuses until the approved run succeeds', async () => {
+    const repo = await mkdtemp(join(dir, 'repo-'));
+    const component = uniqueId('cli-');
+    await writeFile(
+      join(repo, 'pipewright.yml'),
+      `component: ${component}
+team: team-cli
+solution: shop
+pipeline:
+  name: delivered
+  stages:
+    - name: build
+      tasks:
+        - name: compile
+          run: echo "compiled ${component}"
+    - name: production
+      approval: { approvers: [alice] }
+      tasks:
+        - name: deploy
+          run: echo deployed
+`,
+    );
+    const trigger = spawn(
+      process.execPath,
+      [CLI, 'trigger', '--follow', '--interval', '100', '--revision', 'abc1234'],
+      {
+        cwd: repo,
+        env,
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    trigger.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => trigger.on('close', resolve));
+    const runId = await new Promise<string>((resolve, reject) => {
+      trigger.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        const first = /^([0-9a-f-]{36})\n/.exec(stdout);
+        if (first?.[1]) resolve(first[1]);
+      });
+      trigger.on('close', () => reject(new Error(`trigger exited early: ${stderr}`)));
+    });
+
+    await peers.allocateVersion(runId, '1.0.0');
+    await peers.eventOf(APPROVAL_REQUESTED, runId);
+    const approve = await promisify(execFile)(process.execPath, [CLI, 'approve', runId, 'production'], { env });
+    expect(approve.stdout).toBe(`Approved stage production of run ${runId} as alice.\n`);
+
+    expect(await exited).toBe(0);
+    expect(stderr).toBe('');
+    const lines = stdout.split('\n').map((line) => line.replace(/^\d\d:\d\d:\d\d\.\d{3} /, ''));
+    expect(lines).toEqual(
+      expect.arrayContaining([`build.compile │ compiled ${component}`, 'production.deploy │ deployed', 'run success']),
+    );
+    expect(lines.indexOf('production.deploy │ deployed')).toBeLessThan(lines.indexOf('run success'));
+
+    const run = (await (
+      await fetch(`${env.PIPEWRIGHT_URL}/runs/${runId}`, { headers: { authorization: `Bearer ${TOKEN}` } })
+    ).json()) as RunDto;
+    expect(run).toMatchObject({ revision: 'abc1234', trigger: { type: 'http', by: 'alice' }, status: 'success' });
+    expect(run.stages[1]?.approval).toMatchObject({ decision: 'approved', by: 'alice' });
+
+    const runs = await promisify(execFile)(process.execPath, [CLI, 'runs', '--component', component], { env });
+    expect(runs.stdout).toContain(runId);
+  });
+});

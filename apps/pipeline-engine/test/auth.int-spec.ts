@@ -1,17 +1,10 @@
-import type { Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { INestApplication } from '@nestjs/common';
 import { APPROVAL_REQUESTED } from '@pipewright/contracts';
-import { hashToken } from '@pipewright/service-runtime';
-import { kafka, postgres, topicPrefix, uniqueId, type PostgresService } from '@pipewright/testing';
-import request from 'supertest';
+import { uniqueId } from '@pipewright/testing';
 import type { RunListDto } from '../src/runs/list-runs.dto';
 import type { RunDto } from '../src/runs/run.dto';
-import { startEngineApp } from './support/engine-app';
-import { Peers } from './support/peers';
+import { EngineAppTestbed } from './support/engine-app';
+import type { Peers } from './support/peers';
 
 jest.setTimeout(120_000);
 
@@ -34,46 +27,25 @@ pipeline:
 }
 
 describe('pipeline-engine with bearer tokens', () => {
-  let db: PostgresService;
+  let bed: EngineAppTestbed;
   let peers: Peers;
-  let app: INestApplication;
-  let dir: string;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'engine-auth-'));
-    const tokensFile = join(dir, 'tokens.yml');
-    await writeFile(
-      tokensFile,
-      `tokens:
-  - { name: alice, sha256: ${hashToken(TOKENS.alice)}, teams: [team-a] }
-  - { name: bob, sha256: ${hashToken(TOKENS.bob)}, teams: [team-b] }
-  - { name: ops, sha256: ${hashToken(TOKENS.ops)}, admin: true }
-`,
-    );
-    const [{ brokers }, database] = await Promise.all([kafka(), postgres()]);
-    db = database;
-    const prefix = topicPrefix();
-    app = await startEngineApp({
-      DATABASE_URL: db.url,
-      KAFKA_BROKERS: brokers.join(','),
-      KAFKA_TOPIC_PREFIX: prefix,
-      PIPEWRIGHT_TOKENS_FILE: tokensFile,
-    });
-    peers = await Peers.open(brokers, prefix);
+    bed = await EngineAppTestbed.open({}, [
+      { name: 'alice', token: TOKENS.alice, teams: ['team-a'] },
+      { name: 'bob', token: TOKENS.bob, teams: ['team-b'] },
+      { name: 'ops', token: TOKENS.ops, admin: true },
+    ]);
+    peers = bed.peers;
   });
 
-  afterAll(async () => {
-    await peers?.close();
-    await app?.close();
-    await db?.drop();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => bed?.close());
 
-  const http = () => request(app.getHttpServer() as Server);
+  const http = () => bed.http();
   const as = (who: keyof typeof TOKENS) => ({ authorization: `Bearer ${TOKENS[who]}` });
 
   async function start(who: keyof typeof TOKENS, team: string, status: number) {
-    const workspace = await mkdtemp(join(dir, 'workspace-'));
+    const workspace = await bed.workspace('engine-auth-');
     return http()
       .post('/runs')
       .set(as(who))

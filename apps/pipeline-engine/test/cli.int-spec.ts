@@ -1,18 +1,15 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { INestApplication } from '@nestjs/common';
 import { APPROVAL_REQUESTED } from '@pipewright/contracts';
-import { hashToken } from '@pipewright/service-runtime';
-import { kafka, postgres, topicPrefix, uniqueId, type PostgresService } from '@pipewright/testing';
+import { uniqueId } from '@pipewright/testing';
 import type { RunDto } from '../src/runs/run.dto';
-import { startEngineApp } from './support/engine-app';
+import { EngineAppTestbed } from './support/engine-app';
 import { ensureBuilt } from './support/engine-process';
-import { Peers } from './support/peers';
+import type { Peers } from './support/peers';
 
 jest.setTimeout(120_000);
 
@@ -25,28 +22,16 @@ const TOKEN = 'alice-cli-t0ken';
  * trigger a repository's pipeline and follow it, approve its gated stage, list it.
  */
 describe('the pipewright CLI against the engine', () => {
-  let db: PostgresService;
+  let bed: EngineAppTestbed;
   let peers: Peers;
-  let app: INestApplication;
-  let dir: string;
   let env: NodeJS.ProcessEnv;
 
   beforeAll(async () => {
     ensureBuilt(CLI_DIR);
-    dir = await mkdtemp(join(tmpdir(), 'engine-cli-'));
-    const tokensFile = join(dir, 'tokens.yml');
-    await writeFile(tokensFile, `tokens:\n  - { name: alice, sha256: ${hashToken(TOKEN)}, teams: [team-cli] }\n`);
-    const [{ brokers }, database] = await Promise.all([kafka(), postgres()]);
-    db = database;
-    const prefix = topicPrefix();
-    app = await startEngineApp({
-      DATABASE_URL: db.url,
-      KAFKA_BROKERS: brokers.join(','),
-      KAFKA_TOPIC_PREFIX: prefix,
-      PIPEWRIGHT_TOKENS_FILE: tokensFile,
-    });
-    await app.listen(0, '127.0.0.1');
-    const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
+    bed = await EngineAppTestbed.open({}, [{ name: 'alice', token: TOKEN, teams: ['team-cli'] }]);
+    peers = bed.peers;
+    await bed.app.listen(0, '127.0.0.1');
+    const { port } = (bed.app.getHttpServer() as Server).address() as AddressInfo;
     env = {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
@@ -54,18 +39,12 @@ describe('the pipewright CLI against the engine', () => {
       PIPEWRIGHT_URL: `http://127.0.0.1:${port}`,
       PIPEWRIGHT_TOKEN: TOKEN,
     };
-    peers = await Peers.open(brokers, prefix);
   });
 
-  afterAll(async () => {
-    await peers?.close();
-    await app?.close();
-    await db?.drop();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => bed?.close());
 
   it('triggers with --follow, prints the lines and statuses until the approved run succeeds', async () => {
-    const repo = await mkdtemp(join(dir, 'repo-'));
+    const repo = await bed.workspace('engine-cli-repo-');
     const component = uniqueId('cli-');
     await writeFile(
       join(repo, 'pipewright.yml'),

@@ -1,16 +1,10 @@
-import type { Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { INestApplication } from '@nestjs/common';
-import { kafka, postgres, topicPrefix, uniqueId, waitFor, type PostgresService } from '@pipewright/testing';
-import request from 'supertest';
+import { uniqueId, waitFor } from '@pipewright/testing';
 import type { RunListDto } from '../src/runs/list-runs.dto';
 import type { RunLogLineDto, RunLogPageDto } from '../src/logs/run-logs.dto';
 import type { RunDto } from '../src/runs/run.dto';
-import { startEngineApp } from './support/engine-app';
-import { Peers } from './support/peers';
+import { EngineAppTestbed } from './support/engine-app';
+import type { Peers } from './support/peers';
 
 jest.setTimeout(120_000);
 
@@ -39,36 +33,20 @@ pipeline:
 }
 
 describe('pipeline-engine run list and log tail', () => {
-  let db: PostgresService;
+  let bed: EngineAppTestbed;
   let peers: Peers;
-  let app: INestApplication;
-  const workspaces: string[] = [];
 
   beforeAll(async () => {
-    const [{ brokers }, database] = await Promise.all([kafka(), postgres()]);
-    db = database;
-    const prefix = topicPrefix();
-    app = await startEngineApp({
-      DATABASE_URL: db.url,
-      KAFKA_BROKERS: brokers.join(','),
-      KAFKA_TOPIC_PREFIX: prefix,
-      PIPEWRIGHT_ENGINE_LOG_TAIL_LINES: String(TAIL_LINES),
-    });
-    peers = await Peers.open(brokers, prefix);
+    bed = await EngineAppTestbed.open({ PIPEWRIGHT_ENGINE_LOG_TAIL_LINES: String(TAIL_LINES) });
+    peers = bed.peers;
   });
 
-  afterAll(async () => {
-    await peers?.close();
-    await app?.close();
-    await db?.drop();
-    for (const workspace of workspaces) await rm(workspace, { recursive: true, force: true });
-  });
+  afterAll(() => bed?.close());
 
-  const http = () => request(app.getHttpServer() as Server);
+  const http = () => bed.http();
 
   async function queue(component: string, team?: string): Promise<string> {
-    const workspace = await mkdtemp(join(tmpdir(), 'engine-logs-'));
-    workspaces.push(workspace);
+    const workspace = await bed.workspace('engine-logs-');
     const response = await http()
       .post('/runs')
       .send({ workspace, pipelineYaml: pipeline(component, team) })

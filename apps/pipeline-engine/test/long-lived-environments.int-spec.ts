@@ -1,8 +1,5 @@
-import type { Server } from 'node:http';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { INestApplication } from '@nestjs/common';
 import {
   DESTROY_ENVIRONMENT,
   ENVIRONMENT_CREATED,
@@ -17,13 +14,12 @@ import {
   type DestroyEnvironment,
 } from '@pipewright/contracts';
 import { OutboxMessage, ProcessedMessage } from '@pipewright/event-bus';
-import { kafka, postgres, topicPrefix, uniqueId, waitFor, type PostgresService } from '@pipewright/testing';
-import request from 'supertest';
-import { DataSource } from 'typeorm';
+import { uniqueId, waitFor } from '@pipewright/testing';
+import type { DataSource } from 'typeorm';
 import { LongLivedEnvironmentService } from '../src/environments/long-lived-environment.service';
 import type { RunDto } from '../src/runs/run.dto';
-import { startEngineApp } from './support/engine-app';
-import { Peers, PROVISIONER_COMMANDS } from './support/peers';
+import { EngineAppTestbed } from './support/engine-app';
+import { PROVISIONER_COMMANDS, type Peers } from './support/peers';
 
 jest.setTimeout(120_000);
 
@@ -45,29 +41,19 @@ pipeline:
 `;
 
 describe('pipeline-engine long-lived environments', () => {
-  let db: PostgresService;
+  let bed: EngineAppTestbed;
   let peers: Peers;
-  let app: INestApplication;
   let dataSource: DataSource;
-  const workspaces: string[] = [];
 
   beforeAll(async () => {
-    const [{ brokers }, database] = await Promise.all([kafka(), postgres()]);
-    db = database;
-    const prefix = topicPrefix();
-    app = await startEngineApp({ DATABASE_URL: db.url, KAFKA_BROKERS: brokers.join(','), KAFKA_TOPIC_PREFIX: prefix });
-    dataSource = app.get(DataSource);
-    peers = await Peers.open(brokers, prefix);
+    bed = await EngineAppTestbed.open();
+    peers = bed.peers;
+    dataSource = bed.dataSource;
   });
 
-  afterAll(async () => {
-    await peers?.close();
-    await app?.close();
-    await db?.drop();
-    for (const workspace of workspaces) await rm(workspace, { recursive: true, force: true });
-  });
+  afterAll(() => bed?.close());
 
-  const http = () => request(app.getHttpServer() as Server);
+  const http = () => bed.http();
 
   /** Plays the provisioner: `environment.created` of a long-lived environment, as of `at`. */
   function created(environmentId: string, name: string, url: string, at: Date): Promise<string> {
@@ -117,8 +103,7 @@ describe('pipeline-engine long-lived environments', () => {
 
   /** Runs the pipeline deploying to `environment` in a new workspace, until it is finished. */
   async function runDeployingTo(environment: string): Promise<{ run: RunDto; workspace: string }> {
-    const workspace = await mkdtemp(join(tmpdir(), 'engine-long-lived-'));
-    workspaces.push(workspace);
+    const workspace = await bed.workspace('engine-long-lived-');
     const response = await http()
       .post('/runs')
       .send({ workspace, pipelineYaml: pipeline(uniqueId('shop-'), environment) })
@@ -189,7 +174,7 @@ describe('pipeline-engine long-lived environments', () => {
       await created(environmentId, 'load', 'http://load.shop.test', minutesAgo(20)),
     );
 
-    await expect(app.get(LongLivedEnvironmentService).lookUp('load')).rejects.toThrow(
+    await expect(bed.app.get(LongLivedEnvironmentService).lookUp('load')).rejects.toThrow(
       'long-lived environment "load" failed: the database did not start',
     );
   });
@@ -203,7 +188,7 @@ describe('pipeline-engine long-lived environments', () => {
       await created(previous, 'uat', 'http://uat-1.shop.test', minutesAgo(60)),
     );
 
-    const provided = await app.get(LongLivedEnvironmentService).lookUp('uat');
+    const provided = await bed.app.get(LongLivedEnvironmentService).lookUp('uat');
 
     expect(provided).toEqual({
       url: 'http://uat-2.shop.test',

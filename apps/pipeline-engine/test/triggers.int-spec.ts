@@ -1,54 +1,39 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import type { Server } from 'node:http';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { INestApplication } from '@nestjs/common';
 import { newCDEvent, PIPELINE_RUN_FINISHED, PipelineRunFinished } from '@pipewright/contracts';
-import { kafka, postgres, topicPrefix, uniqueId, waitFor, type PostgresService } from '@pipewright/testing';
-import request from 'supertest';
-import { DataSource } from 'typeorm';
+import { uniqueId, waitFor } from '@pipewright/testing';
+import type { DataSource } from 'typeorm';
 import type { RunDto } from '../src/runs/run.dto';
 import type { TriggerDto } from '../src/triggers/create-trigger.dto';
 import { TriggerService } from '../src/triggers/trigger.service';
 import { signBody } from '../src/triggers/webhook-signature';
-import { startEngineApp } from './support/engine-app';
-import { Peers } from './support/peers';
+import { EngineAppTestbed } from './support/engine-app';
+import type { Peers } from './support/peers';
 
 jest.setTimeout(120_000);
 
 const SECRET = 'a-webhook-secret-of-some-length';
 
 describe('pipeline-engine triggers', () => {
-  let app: INestApplication;
-  let db: PostgresService;
+  let bed: EngineAppTestbed;
   let peers: Peers;
   let dataSource: DataSource;
-  const workspaces: string[] = [];
 
   beforeAll(async () => {
-    const [{ brokers }, database] = await Promise.all([kafka(), postgres()]);
-    db = database;
-    const prefix = topicPrefix();
-    app = await startEngineApp({ DATABASE_URL: db.url, KAFKA_BROKERS: brokers.join(','), KAFKA_TOPIC_PREFIX: prefix });
-    peers = await Peers.open(brokers, prefix);
-    dataSource = app.get(DataSource);
+    bed = await EngineAppTestbed.open();
+    peers = bed.peers;
+    dataSource = bed.dataSource;
   });
 
-  afterAll(async () => {
-    await peers?.close();
-    await app?.close();
-    await db?.drop();
-    await Promise.all(workspaces.map((dir) => rm(dir, { recursive: true, force: true })));
-  });
+  afterAll(() => bed?.close());
 
-  const http = () => request(app.getHttpServer() as Server);
+  const http = () => bed.http();
 
   /** A checked-out repository whose pipewright.yml belongs to a fresh component. */
   async function repository(): Promise<{ workspace: string; component: string }> {
     const component = uniqueId('trig-');
-    const workspace = await mkdtemp(join(tmpdir(), 'engine-triggers-'));
-    workspaces.push(workspace);
+    const workspace = await bed.workspace('engine-triggers-');
     await writeFile(
       join(workspace, 'pipewright.yml'),
       `component: ${component}\nteam: team-t\nsolution: web\npipeline:\n  name: ci\n  stages:\n    - name: build\n      tasks:\n        - name: compile\n          run: echo compiling\n`,
@@ -179,7 +164,7 @@ describe('pipeline-engine triggers', () => {
         trigger.id,
       ]);
       // Three passes racing (as three engines would), besides the app's own scheduler loop.
-      const service = app.get(TriggerService);
+      const service = bed.app.get(TriggerService);
       await Promise.all([service.fireDueSchedules(), service.fireDueSchedules(), service.fireDueSchedules()]);
 
       const runs = await waitFor(

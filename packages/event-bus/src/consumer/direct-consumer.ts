@@ -1,14 +1,9 @@
-import {
-  parseMessage,
-  type CloudEventAttributes,
-  type MessageData,
-  type MessageDefinition,
-} from '@pipewright/contracts';
+import { type CloudEventAttributes, type MessageData, type MessageDefinition } from '@pipewright/contracts';
 import type { Consumer, KafkaMessage } from 'kafkajs';
 import type { EventBus } from '../event-bus';
-import { fromKafkaMessage, type Envelope } from '../envelope';
 import { backoffDelay } from './backoff';
 import { consumerSettings } from './consumer-settings';
+import { decodeRegistered } from './decode-registered';
 import { sendToDeadLetters } from './dead-letter';
 import { PermanentFailure } from './permanent-failure';
 
@@ -128,20 +123,14 @@ export class DirectConsumer {
     message: KafkaMessage,
     { heartbeat, commit }: Omit<DirectMessageContext, 'attributes'>,
   ) {
-    let envelope: Envelope;
+    let decoded;
     try {
-      envelope = fromKafkaMessage(message);
+      decoded = decodeRegistered(message, this.registrations);
     } catch (error) {
       return this.reject(topic, partition, message, error, 0);
     }
-    const registration = this.registrations.get(envelope.attributes.type);
-    if (!registration) return;
-    let data: unknown;
-    try {
-      data = parseMessage(registration.definition, envelope.data);
-    } catch (error) {
-      return this.reject(topic, partition, message, error, 0);
-    }
+    if (!decoded) return;
+    const { envelope, registration, data } = decoded;
     for (let attempt = 1; ; attempt++) {
       try {
         await registration.handler(data, { attributes: envelope.attributes, heartbeat, commit });

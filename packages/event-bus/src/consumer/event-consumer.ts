@@ -1,17 +1,12 @@
 import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
-import {
-  parseMessage,
-  type CloudEventAttributes,
-  type MessageData,
-  type MessageDefinition,
-} from '@pipewright/contracts';
+import { type CloudEventAttributes, type MessageData, type MessageDefinition } from '@pipewright/contracts';
 import { contextFromTraceparent } from '@pipewright/telemetry';
 import type { Consumer, KafkaMessage } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { EventBus } from '../event-bus';
-import { fromKafkaMessage, type Envelope } from '../envelope';
 import { backoffDelay } from './backoff';
 import { consumerSettings } from './consumer-settings';
+import { decodeRegistered } from './decode-registered';
 import { PermanentFailure } from './permanent-failure';
 import { ProcessedMessage } from './processed-message.entity';
 
@@ -103,21 +98,14 @@ export class EventConsumer {
   }
 
   private async handle(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>) {
-    let envelope: Envelope;
+    let decoded;
     try {
-      envelope = fromKafkaMessage(message);
+      decoded = decodeRegistered(message, this.registrations);
     } catch (error) {
       return this.deadLetter(topic, partition, message, error, 0);
     }
-    const registration = this.registrations.get(envelope.attributes.type);
-    if (!registration) return;
-
-    let data: unknown;
-    try {
-      data = parseMessage(registration.definition, envelope.data);
-    } catch (error) {
-      return this.deadLetter(topic, partition, message, error, 0);
-    }
+    if (!decoded) return;
+    const { envelope, registration, data } = decoded;
 
     const { traceparent, tracestate } = envelope.attributes;
     const parent = contextFromTraceparent(traceparent, tracestate);

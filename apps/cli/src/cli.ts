@@ -8,6 +8,7 @@ import { graphCommand } from './pipeline/graph.command';
 import { validateCommand } from './pipeline/validate.command';
 import { testCommand } from './pipeline-tests/test.command';
 import { approveCommand } from './platform/approve.command';
+import { cancelCommand } from './platform/cancel.command';
 import { logsCommand } from './platform/logs.command';
 import { PlatformError } from './platform/platform-client';
 import { runsCommand } from './platform/runs.command';
@@ -25,6 +26,7 @@ export const COMMANDS: readonly Command[] = [
   statusCommand,
   logsCommand,
   approveCommand,
+  cancelCommand,
   runsCommand,
   tokenCommand,
   workerCommand,

@@ -355,6 +355,54 @@ pipeline:
     });
   });
 
+  describe('pipewright cancel', () => {
+    it('posts the request with the reason and says the engine is stopping the run', async () => {
+      engine = await fakeEngine(() => ({
+        status: 202,
+        body: { id: RUN_ID, status: 'running', cancelRequestedBy: 'alice' },
+      }));
+      const sut = await pipewright(['cancel', RUN_ID, '--by', 'alice', '--reason', 'wrong branch'], {
+        cwd: tmpdir(),
+        env: env(engine.url),
+      });
+      expect(sut).toEqual({
+        code: 0,
+        stdout: `Cancelling run ${RUN_ID}: the engine kills its tasks and runs its clean-up (pipewright status ${RUN_ID} to follow).\n`,
+        stderr: '',
+      });
+      expect(engine.received).toEqual([
+        {
+          method: 'POST',
+          url: `/runs/${RUN_ID}/cancel`,
+          authorization: 'Bearer tok-1',
+          body: '{"by":"alice","reason":"wrong branch"}',
+        },
+      ]);
+    });
+
+    it('says so when the run had not started (it is over at once)', async () => {
+      engine = await fakeEngine(() => ({ status: 202, body: { id: RUN_ID, status: 'cancel' } }));
+      const sut = await pipewright(['cancel', RUN_ID], { cwd: tmpdir(), env: env(engine.url) });
+      expect(sut).toEqual({ code: 0, stdout: `Run ${RUN_ID} cancelled (it had not started).\n`, stderr: '' });
+      expect(engine.received[0]?.body).toBe('{}');
+    });
+
+    it("prints the engine's problem for a finished run (exit code 1)", async () => {
+      engine = await fakeEngine(() => ({
+        status: 409,
+        body: {
+          code: 'run.conflict',
+          message: `Run ${RUN_ID} is already finished (success): there is nothing to cancel`,
+        },
+      }));
+      const sut = await pipewright(['cancel', RUN_ID], { cwd: tmpdir(), env: env(engine.url) });
+      expect(sut.code).toBe(1);
+      expect(sut.stderr).toBe(
+        `pipewright cancel: POST /runs/${RUN_ID}/cancel failed: 409 Run ${RUN_ID} is already finished (success): there is nothing to cancel\n`,
+      );
+    });
+  });
+
   describe('pipewright runs', () => {
     it('lists the runs as a table and prints how to get the next page', async () => {
       const { stages: _stages, ...summary } = runView('failure', { build: 'success', smoke: 'failure' });

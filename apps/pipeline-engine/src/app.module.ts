@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { Topics } from '@pipewright/contracts';
 import { AuthModule, loadTokensFile, platformModules, type TokenRegistry } from '@pipewright/service-runtime';
+import { CancellationModule } from './cancellation/cancellation.module';
 import { EngineConfigModule } from './config/engine-config.module';
 import { SERVICE_NAME, type EngineConfig } from './config/env';
 import { engineDataSourceOptions } from './database/data-source';
@@ -31,6 +32,7 @@ export class AppModule {
         AuthModule.forRoot({ tokens, variable: 'PIPEWRIGHT_TOKENS_FILE' }),
         WorkersModule,
         RunsModule,
+        CancellationModule,
         LogsModule,
         TriggersModule,
       ],

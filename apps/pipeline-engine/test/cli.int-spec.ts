@@ -4,12 +4,12 @@ import { execFile, spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { APPROVAL_REQUESTED } from '@pipewright/contracts';
+import { APPROVAL_REQUESTED, PIPELINE_RUN_FINISHED } from '@pipewright/contracts';
 import { uniqueId } from '@pipewright/testing';
 import type { RunDto } from '../src/runs/run.dto';
 import { EngineAppTestbed } from './support/engine-app';
 import { ensureBuilt } from './support/engine-process';
-import type { Peers } from './support/peers';
+import { cdevent, type Peers } from './support/peers';
 
 jest.setTimeout(120_000);
 
@@ -107,5 +107,36 @@ pipeline:
 
     const runs = await promisify(execFile)(process.execPath, [CLI, 'runs', '--component', component], { env });
     expect(runs.stdout).toContain(runId);
+  });
+
+  it('cancels a run waiting for approval as the token owner, and refuses to cancel it twice', async () => {
+    const repo = await bed.workspace('engine-cli-repo-');
+    await writeFile(
+      join(repo, 'pipewright.yml'),
+      `component: ${uniqueId('cli-')}\nteam: team-cli\nsolution: shop\npipeline:\n  name: gated\n  stages:\n    - name: production\n      approval: { approvers: [alice] }\n      tasks:\n        - name: deploy\n          run: echo deployed\n`,
+    );
+    const trigger = await promisify(execFile)(process.execPath, [CLI, 'trigger', '--revision', 'def5678'], {
+      cwd: repo,
+      env,
+    });
+    const runId = trigger.stdout.trim();
+    await peers.allocateVersion(runId, '1.0.0');
+    await peers.eventOf(APPROVAL_REQUESTED, runId);
+
+    const cancel = await promisify(execFile)(process.execPath, [CLI, 'cancel', runId, '--reason', 'not today'], {
+      env,
+    });
+    expect(cancel.stdout).toBe(
+      `Cancelling run ${runId}: the engine kills its tasks and runs its clean-up (pipewright status ${runId} to follow).\n`,
+    );
+    const finished = cdevent(await peers.eventOf(PIPELINE_RUN_FINISHED, runId));
+    expect(finished.subject.content).toMatchObject({ outcome: 'cancel' });
+    expect((finished.subject.content as { errors: string }).errors).toContain('cancelled by alice: not today');
+
+    const again = await promisify(execFile)(process.execPath, [CLI, 'cancel', runId], { env }).catch(
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(again).toMatchObject({ code: 1 });
+    expect((again as { stderr: string }).stderr).toContain('409 Run');
   });
 });

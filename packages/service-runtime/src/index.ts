@@ -50,6 +50,7 @@ export { platformModules, type PlatformModulesOptions } from './platform/platfor
 export { AuthModule, type AuthModuleOptions } from './auth/auth.module';
 export { AdminRequired, TeamForbidden, TokensFileInvalid, Unauthenticated } from './auth/auth.errors';
 export {
+  actingName,
   assertAdmin,
   assertTeamAccess,
   CurrentCaller,

@@ -170,6 +170,14 @@ export class PlatformClient {
     });
   }
 
+  /** With a token, the engine takes who cancels from it: `by` is for an engine without tokens. */
+  cancelRun(runId: string, by: string | undefined, reason?: string): Promise<{ status: string }> {
+    return this.request('POST', `/runs/${encodeURIComponent(runId)}/cancel`, {
+      ...(by !== undefined ? { by } : {}),
+      ...(reason !== undefined ? { reason } : {}),
+    });
+  }
+
   /** Whether requests carry a bearer token. */
   get authenticated(): boolean {
     return this.token !== undefined;

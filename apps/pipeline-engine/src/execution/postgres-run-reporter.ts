@@ -106,6 +106,8 @@ export class PostgresRunReporter implements RunReporter {
   private deferredFailure: Error | undefined;
   /** The transaction in progress once the lease fence has been checked in it (see `update`). */
   private fencedIn: EntityManager | undefined;
+  /** Who cancelled the run and why, when it was cancelled through the API (see noteCancellation). */
+  private cancellation: string | undefined;
 
   constructor(
     private readonly deps: PostgresRunReporterDeps,
@@ -126,6 +128,11 @@ export class PostgresRunReporter implements RunReporter {
    */
   freeze(reason: string): void {
     this.frozen ??= new ReporterFrozen(reason);
+  }
+
+  /** The run is being cancelled through the API: its errors will say so (`text`: who and why) should it end `cancel`. */
+  noteCancellation(text: string): void {
+    this.cancellation ??= text;
   }
 
   get isFrozen(): boolean {
@@ -288,7 +295,10 @@ export class PostgresRunReporter implements RunReporter {
   async onRunFinished(event: RunFinishedEvent): Promise<void> {
     const finishedAt = new Date(event.state.finishedAt ?? event.at);
     const durationMs = Math.max(0, finishedAt.getTime() - this.run.startedAt.getTime());
-    const errors = runErrors(this.graph, event.state);
+    const errors =
+      [event.outcome === 'cancel' ? this.cancellation : undefined, runErrors(this.graph, event.state)]
+        .filter((part) => part !== undefined)
+        .join('; ') || undefined;
     await this.commit(async (manager) => {
       // Every row once more from the final state, so the finished run reads exactly as the executor ended it.
       for (const stage of this.graph.stages) {

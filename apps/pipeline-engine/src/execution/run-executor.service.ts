@@ -1,31 +1,31 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { newCDEvent, PIPELINE_RUN_FINISHED, PipelineRunFinished, sourceOf } from '@pipewright/contracts';
 import { executePipeline, ExecutorError } from '@pipewright/engine-core';
 import { EventBus, OutboxWriter } from '@pipewright/event-bus';
-import { pipelineGraphSchema } from '@pipewright/pipeline-spec';
+import { pipelineGraphSchema, type PipelineGraph } from '@pipewright/pipeline-spec';
 import { endWithResult, withContext } from '@pipewright/telemetry';
-import { DataSource, In, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { ApprovalService } from '../approvals/approval.service';
 import { ENGINE_CONFIG } from '../config/engine-config.module';
-import { SERVICE_NAME, type EngineConfig } from '../config/env';
+import type { EngineConfig } from '../config/env';
 import { afterCommit } from '../database/after-commit';
 import { EnvironmentService } from '../environments/environment.service';
 import { LongLivedEnvironmentService } from '../environments/long-lived-environment.service';
 import { StageEnvironmentProvider } from '../environments/stage-environment.provider';
 import { Run } from '../runs/run.entity';
-import { StageRun } from '../runs/stage-run.entity';
-import { TaskRun } from '../runs/task-run.entity';
+import { finishUnexecutedRun } from './finish-unexecuted-run';
 import { PostgresRunReporter } from './postgres-run-reporter';
+import { cancellationText, RunCancelRequests } from './run-cancel-requests';
 import { claimRun, type ClaimedRun, type QueuedRows } from './run-claim';
 import { LogTailWriter } from '../logs/log-tail.writer';
 import { WorkerPoolExecutor } from '../workers/worker-pool-executor';
 import { RunLeases } from './run-leases';
 import { taskBaseEnvironment } from './task-environment';
 
-const SOURCE = sourceOf(SERVICE_NAME);
-
 /** After the database failed under a run, it is resumed from its rows this much later. */
 export const RESUME_AFTER_FAILURE_MS = 5_000;
+
+/** How often a run's executor looks for a cancel request it was not woken for (the heartbeat also does). */
+const CANCEL_RECHECK_MS = 60_000;
 
 /** Runs taken over in one sweep at the most: the rest wait for the next sweep (or another instance's). */
 const TAKEOVER_BATCH = 20;
@@ -76,6 +76,7 @@ export class RunExecutor implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly leases: RunLeases,
     private readonly logTail: LogTailWriter,
     private readonly workerPools: WorkerPoolExecutor,
+    private readonly cancelRequests: RunCancelRequests,
   ) {}
 
   /**
@@ -180,10 +181,12 @@ export class RunExecutor implements OnApplicationBootstrap, OnModuleDestroy {
     if (claimed.length === 0) return;
     const sentAt = performance.now();
     try {
-      const held = await this.leases.renew(claimed.map(([id]) => id));
+      const { held, cancelRequested } = await this.leases.renew(claimed.map(([id]) => id));
       for (const [runId, execution] of claimed) {
         if (held.has(runId)) execution.leaseFrom = sentAt;
         else this.lose(runId, execution, 'another engine instance took the run over (its lease had expired)');
+        // A cancel request whose wake-up was lost (the LISTEN connection dropped) is found here.
+        if (cancelRequested.has(runId)) void this.cancelIfRequested(runId, execution);
       }
     } catch (error) {
       this.logger.warn({ err: error }, 'could not renew the leases of the runs executing here');
@@ -242,7 +245,6 @@ export class RunExecutor implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async executeClaimed(claimed: ClaimedRun, execution: Execution): Promise<void> {
     const { run, span } = claimed;
-    const runId = run.id;
     const parsed = pipelineGraphSchema.safeParse(run.definition);
     if (!parsed.success) {
       const errors = `engine error: the run's definition is not a pipeline graph this engine can run (${parsed.error.issues[0]?.message ?? 'invalid'})`;
@@ -268,6 +270,21 @@ export class RunExecutor implements OnApplicationBootstrap, OnModuleDestroy {
     );
     execution.reporter = reporter;
     if (execution.stop.signal.aborted) reporter.freeze(reasonOf(execution.stop.signal));
+    const stopWatching = this.watchCancelRequests(run, execution);
+    try {
+      await this.executeGraph(claimed, graph, reporter, execution);
+    } finally {
+      stopWatching();
+    }
+  }
+
+  private async executeGraph(
+    { run, span }: ClaimedRun,
+    graph: PipelineGraph,
+    reporter: PostgresRunReporter,
+    execution: Execution,
+  ): Promise<void> {
+    const runId = run.id;
     try {
       const result = await executePipeline(graph, {
         run: { id: run.id, version: run.version, ...(run.revision !== null ? { revision: run.revision } : {}) },
@@ -309,6 +326,48 @@ export class RunExecutor implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
+  /**
+   * Cancels the run once someone asks to (POST /runs/:id/cancel), at once if they already have; returns
+   * what stops watching. Woken by the request's notification; the heartbeat catches a lost one.
+   */
+  private watchCancelRequests(run: Run, execution: Execution): () => void {
+    const done = new AbortController();
+    const requests = this.cancelRequests.subscribe(run.id);
+    const watch = async () => {
+      if (run.cancelRequestedAt !== null) return this.cancel(run.id, execution, cancellationText(run));
+      while (!done.signal.aborted) {
+        await requests.sleep(CANCEL_RECHECK_MS, done.signal);
+        if (!done.signal.aborted && (await this.cancelIfRequested(run.id, execution))) return;
+      }
+    };
+    watch()
+      .catch((error: unknown) =>
+        this.logger.warn({ err: error, runId: run.id }, 'could not check for a cancel request'),
+      )
+      .finally(() => requests.close());
+    return () => done.abort();
+  }
+
+  /** Cancels the run if its row says someone asked to; true if so. */
+  private async cancelIfRequested(runId: string, execution: Execution): Promise<boolean> {
+    const run = await this.dataSource.getRepository(Run).findOne({
+      where: { id: runId },
+      select: { id: true, cancelRequestedAt: true, cancelRequestedBy: true, cancelReason: true },
+    });
+    if (run?.cancelRequestedAt == null) return false;
+    this.cancel(runId, execution, cancellationText(run));
+    return true;
+  }
+
+  /** Cancels the run as engine-core does (tasks killed, clean-up sections run), unless it is being suspended. */
+  private cancel(runId: string, execution: Execution, text: string): void {
+    const reporter = execution.reporter;
+    if (!reporter || reporter.isFrozen || execution.stop.signal.aborted) return;
+    this.logger.log({ runId, instance: this.leases.owner }, `run ${text}`);
+    reporter.noteCancellation(text);
+    execution.stop.abort(new Error(text));
+  }
+
   private resumeLater(runId: string): void {
     if (this.stopping) return;
     const timer = setTimeout(() => {
@@ -320,41 +379,11 @@ export class RunExecutor implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Ends a run the executor could not run (or finish) as `error`, with `pipelinerun.finished`. */
   private async finishWithError(run: Run, errors: string): Promise<void> {
-    const finishedAt = new Date();
-    const startedAt = run.startedAt ?? run.createdAt;
-    const durationMs = Math.max(0, finishedAt.getTime() - startedAt.getTime());
-    await this.dataSource.transaction(async (manager) => {
-      await this.environments.requestDestroyAll(manager, run.id, 'run finished');
-      // What was under way ends in `error`, what had not started is skipped: nothing of a finished run stays open.
-      const interrupted = { status: 'error' as const, errors: 'interrupted by an engine error', finishedAt };
-      await manager.update(TaskRun, { runId: run.id, status: In(['running', 'retrying']) }, interrupted);
-      await manager.update(StageRun, { runId: run.id, status: In(['running', 'waiting-approval']) }, interrupted);
-      await skipPending(manager, run.id);
-      await manager.update(Run, run.id, { status: 'error', errors, finishedAt, durationMs });
-      await this.outbox.publish(
-        manager,
-        PipelineRunFinished,
-        newCDEvent(
-          PIPELINE_RUN_FINISHED,
-          SOURCE,
-          { id: run.id, content: { pipelineName: run.pipelineName, outcome: 'error', errors } },
-          {
-            component: run.component,
-            team: run.team,
-            solution: run.solution,
-            ...(run.version !== null ? { version: run.version } : {}),
-            durationMs,
-          },
-        ),
-      );
-    });
+    await this.dataSource.transaction((manager) =>
+      finishUnexecutedRun(manager, { outbox: this.outbox, environments: this.environments }, run, 'error', errors),
+    );
     this.logger.warn({ runId: run.id, errors }, 'run finished with an engine error');
   }
-}
-
-async function skipPending(manager: EntityManager, runId: string): Promise<void> {
-  await manager.update(TaskRun, { runId, status: 'pending' }, { status: 'skipped' });
-  await manager.update(StageRun, { runId, status: 'pending' }, { status: 'skipped' });
 }
 
 function reasonOf(signal: AbortSignal): string {

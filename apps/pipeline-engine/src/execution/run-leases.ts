@@ -104,18 +104,24 @@ export class RunLeases implements OnModuleInit, OnApplicationShutdown {
     return rows.map((row) => row.id);
   }
 
-  /** Extends the leases this instance still holds among `runIds`; returns those (the others were taken over). */
-  async renew(runIds: readonly string[]): Promise<Set<string>> {
-    if (runIds.length === 0) return new Set();
-    const rows = await this.dataSource.query<{ id: string }[]>(
+  /**
+   * Extends the leases this instance still holds among `runIds`: returns those (the others were taken
+   * over), and which of them someone asked to cancel.
+   */
+  async renew(runIds: readonly string[]): Promise<{ held: Set<string>; cancelRequested: Set<string> }> {
+    if (runIds.length === 0) return { held: new Set(), cancelRequested: new Set() };
+    const rows = await this.dataSource.query<{ id: string; cancel: boolean }[]>(
       `WITH renewed AS (
          UPDATE runs SET lease_expires_at = now() + make_interval(secs => $2)
           WHERE lease_owner = $1 AND id = ANY($3::uuid[])
-         RETURNING id)
-       SELECT id FROM renewed`,
+         RETURNING id, cancel_requested_at IS NOT NULL AS cancel)
+       SELECT id, cancel FROM renewed`,
       [this.owner, this.seconds, runIds],
     );
-    return new Set(rows.map((row) => row.id));
+    return {
+      held: new Set(rows.map((row) => row.id)),
+      cancelRequested: new Set(rows.filter((row) => row.cancel).map((row) => row.id)),
+    };
   }
 
   /**

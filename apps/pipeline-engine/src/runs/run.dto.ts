@@ -28,6 +28,8 @@ export interface RunDto {
    * unless renewed; null while queued, waiting for an approval with nobody holding it, or finished.
    */
   lease: { instance: string; expiresAt: string } | null;
+  /** Set once someone asked to cancel the run (POST /runs/:id/cancel): when, who (if known) and why. */
+  cancellation: { requestedAt: string; by: string | null; reason: string | null } | null;
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
@@ -102,6 +104,10 @@ export function toRunSummaryDto(run: Run): RunSummaryDto {
       run.leaseOwner === null || run.leaseExpiresAt === null
         ? null
         : { instance: run.leaseOwner, expiresAt: run.leaseExpiresAt.toISOString() },
+    cancellation:
+      run.cancelRequestedAt === null
+        ? null
+        : { requestedAt: run.cancelRequestedAt.toISOString(), by: run.cancelRequestedBy, reason: run.cancelReason },
     createdAt: run.createdAt.toISOString(),
     startedAt: iso(run.startedAt),
     finishedAt: iso(run.finishedAt),

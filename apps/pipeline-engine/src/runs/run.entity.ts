@@ -74,4 +74,15 @@ export class Run {
   /** Until when the lease holds unless renewed (database time); after it, another instance may take the run over. */
   @Column({ name: 'lease_expires_at', type: 'timestamptz', nullable: true })
   leaseExpiresAt!: Date | null;
+
+  /** When cancelling the run was asked for (POST /runs/:id/cancel); null unless it was. */
+  @Column({ name: 'cancel_requested_at', type: 'timestamptz', nullable: true })
+  cancelRequestedAt!: Date | null;
+
+  /** Who asked (the token's name, or the body's `by` when the API is open); null if nobody said. */
+  @Column({ name: 'cancel_requested_by', type: 'text', nullable: true })
+  cancelRequestedBy!: string | null;
+
+  @Column({ name: 'cancel_reason', type: 'text', nullable: true })
+  cancelReason!: string | null;
 }

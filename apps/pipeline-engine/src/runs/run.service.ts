@@ -67,6 +67,9 @@ export class RunService {
       durationMs: null,
       leaseOwner: null,
       leaseExpiresAt: null,
+      cancelRequestedAt: null,
+      cancelRequestedBy: null,
+      cancelReason: null,
     });
     const stages: StageRun[] = [];
     const tasks: TaskRun[] = [];

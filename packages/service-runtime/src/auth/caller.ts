@@ -1,4 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { ValidationError } from '../errors/validation-error';
 import { AdminRequired, TeamForbidden } from './auth.errors';
 
 /**
@@ -38,4 +39,17 @@ export function assertAdmin(caller: Caller, what: string): void {
 /** The teams a caller sees, or undefined for all of them (admin, or tokens off). */
 export function visibleTeams(caller: Caller): readonly string[] | undefined {
   return caller.kind === 'open' || caller.admin ? undefined : caller.teams;
+}
+
+/**
+ * Who acts (approves, cancels, ...): the token's name when tokens are on, where nobody may speak for
+ * someone else (a body's `by` naming another is a 400); else the name the request claims, if any.
+ */
+export function actingName(caller: Caller, claimed: string | undefined, role: string): string | undefined {
+  if (caller.kind === 'open') return claimed;
+  if (claimed !== undefined && claimed !== caller.name)
+    throw new ValidationError('request body', [
+      { path: 'by', message: `the ${role} is the bearer token's owner (${caller.name}); leave "by" out` },
+    ]);
+  return caller.name;
 }

@@ -142,6 +142,36 @@ describe('version allocation', () => {
     expect(listed.body.items).toHaveLength(1);
   });
 
+  it('allocates none for a re-run, which keeps the version of the run it re-runs', async () => {
+    const component = uniqueId('rerun-');
+    const original = aRun({ component, revision: 'ccc333' });
+    await sut.engine.publishDirect(PipelineRunQueued, queued(original));
+    await sut.tap.waitFor(allocationFor(original.runId), { description: 'version of the original run' });
+
+    const rerun = aRun({ component, revision: 'ccc333' });
+    const event = queued(rerun);
+    event.customData = {
+      ...event.customData,
+      version: '1',
+      trigger: { type: 'rerun', by: 'alice', of: original.runId },
+    };
+    await sut.engine.publishDirect(PipelineRunQueued, event);
+
+    const recorded = await waitFor(
+      async () => {
+        const response = await request(sut.http).get(`/runs/${rerun.runId}`);
+        return response.status === 200 && (response.body as { version: string | null; trigger: unknown });
+      },
+      { timeoutMs: 30_000, description: 'the re-run recorded' },
+    );
+    expect(recorded).toMatchObject({ version: '1', trigger: { type: 'rerun', by: 'alice', of: original.runId } });
+    const listed = await request(sut.http).get(`/components/${component}/versions`).expect(200);
+    expect((listed.body as { items: { version: string; runId: string }[] }).items).toEqual([
+      expect.objectContaining({ version: '1', runId: original.runId }),
+    ]);
+    expect(sut.tap.messages.filter(allocationFor(rerun.runId))).toHaveLength(0);
+  });
+
   it('answers 404 for a component it has never seen', async () => {
     const response = await request(sut.http).get('/components/never-built/versions').expect(404);
 

@@ -9,6 +9,7 @@ import { validateCommand } from './pipeline/validate.command';
 import { testCommand } from './pipeline-tests/test.command';
 import { approveCommand } from './platform/approve.command';
 import { cancelCommand } from './platform/cancel.command';
+import { rerunCommand } from './platform/rerun.command';
 import { logsCommand } from './platform/logs.command';
 import { PlatformError } from './platform/platform-client';
 import { runsCommand } from './platform/runs.command';
@@ -27,6 +28,7 @@ export const COMMANDS: readonly Command[] = [
   logsCommand,
   approveCommand,
   cancelCommand,
+  rerunCommand,
   runsCommand,
   tokenCommand,
   workerCommand,

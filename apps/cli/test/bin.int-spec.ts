@@ -14,7 +14,18 @@ describe('the pipewright command', () => {
   it('lists its commands, and suggests one for a typo (exit code 2)', async () => {
     const help = await pipewright(['--help'], { cwd: __dirname });
     expect(help.code).toBe(0);
-    for (const command of ['validate', 'graph', 'run', 'test', 'trigger', 'status', 'logs', 'approve', 'cancel'])
+    for (const command of [
+      'validate',
+      'graph',
+      'run',
+      'test',
+      'trigger',
+      'status',
+      'logs',
+      'approve',
+      'cancel',
+      'rerun',
+    ])
       expect(help.stdout).toMatch(new RegExp(`^  ${command} +\\S`, 'm'));
     const typo = await pipewright(['rnu'], { cwd: __dirname });
     expect(typo).toEqual({

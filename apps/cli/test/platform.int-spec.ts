@@ -7,6 +7,7 @@ import { fakeEngine, type FakeEngine } from './fake-engine';
 import { pipewright, repoRoot, tempDir, tempRepository } from './cli-harness';
 
 const RUN_ID = '0b9f6c9e-7d1f-4d57-9a55-0c7b5c1f8a11';
+const OTHER_RUN_ID = '6d2e1f3a-93b4-4c0e-8f2a-5b1c7d9e0a22';
 
 function runView(status: string, tasks: { build: string; smoke: string }, extra: Record<string, unknown> = {}) {
   const task = (id: string, name: string, taskStatus: string) => ({
@@ -399,6 +400,36 @@ pipeline:
       expect(sut.code).toBe(1);
       expect(sut.stderr).toBe(
         `pipewright cancel: POST /runs/${RUN_ID}/cancel failed: 409 Run ${RUN_ID} is already finished (success): there is nothing to cancel\n`,
+      );
+    });
+  });
+
+  describe('pipewright rerun', () => {
+    it('prints the new run id on stdout and what it reuses on stderr', async () => {
+      engine = await fakeEngine(() => ({
+        status: 201,
+        body: { id: OTHER_RUN_ID, status: 'running', of: RUN_ID, version: '1.0.7', reusedStages: ['build', 'test'] },
+      }));
+      const sut = await pipewright(['rerun', RUN_ID, '--by', 'alice'], { cwd: tmpdir(), env: env(engine.url) });
+      expect(sut).toEqual({
+        code: 0,
+        stdout: `${OTHER_RUN_ID}\n`,
+        stderr: `Re-running run ${RUN_ID} as version 1.0.7, reusing build, test.\nFollow it with: pipewright logs ${OTHER_RUN_ID} --follow\n`,
+      });
+      expect(engine.received).toEqual([
+        { method: 'POST', url: `/runs/${RUN_ID}/rerun`, authorization: 'Bearer tok-1', body: '{"by":"alice"}' },
+      ]);
+    });
+
+    it("prints the engine's problem for a run that succeeded (exit code 1)", async () => {
+      engine = await fakeEngine(() => ({
+        status: 409,
+        body: { code: 'rerun.conflict', message: `Run ${RUN_ID} succeeded: there is nothing to re-run` },
+      }));
+      const sut = await pipewright(['rerun', RUN_ID], { cwd: tmpdir(), env: env(engine.url) });
+      expect(sut.code).toBe(1);
+      expect(sut.stderr).toBe(
+        `pipewright rerun: POST /runs/${RUN_ID}/rerun failed: 409 Run ${RUN_ID} succeeded: there is nothing to re-run\n`,
       );
     });
   });

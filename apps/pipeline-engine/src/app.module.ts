@@ -6,6 +6,7 @@ import { EngineConfigModule } from './config/engine-config.module';
 import { SERVICE_NAME, type EngineConfig } from './config/env';
 import { engineDataSourceOptions } from './database/data-source';
 import { LogsModule } from './logs/logs.module';
+import { RerunsModule } from './reruns/reruns.module';
 import { RunsModule } from './runs/runs.module';
 import { TriggersModule } from './triggers/triggers.module';
 import { WorkersModule } from './workers/workers.module';
@@ -33,6 +34,7 @@ export class AppModule {
         WorkersModule,
         RunsModule,
         CancellationModule,
+        RerunsModule,
         LogsModule,
         TriggersModule,
       ],

@@ -77,9 +77,10 @@ function ownership(event: PipelineRunQueued | PipelineRunStarted | PipelineRunFi
 
 /**
  * `version`: the one the build-data repository allocated for the run while recording this event (the
- * recorder writes it separately, after allocating; the allocated version wins).
+ * recorder writes it separately, after allocating; the allocated version wins), or the one a re-run
+ * continues (the event's own, for which none is allocated).
  */
-export function queuedRun(event: PipelineRunQueued, version?: string): RunPatch {
+export function queuedRun(event: PipelineRunQueued, version = event.customData.version): RunPatch {
   return {
     ...ownership(event),
     status: 'queued',

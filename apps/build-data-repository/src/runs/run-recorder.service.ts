@@ -105,7 +105,8 @@ export class RunRecorder {
   async versionRequests(manager: EntityManager, messages: readonly ValidatedMessage[]): Promise<VersionRequest[]> {
     const queued = messages.flatMap((message) => {
       const runEvent = asRunEvent(message);
-      return runEvent?.type === PIPELINE_RUN_QUEUED
+      // A re-run continues the version of the run it re-runs: none is allocated for it.
+      return runEvent?.type === PIPELINE_RUN_QUEUED && runEvent.event.customData.version === undefined
         ? [{ messageId: message.attributes.id, event: runEvent.event }]
         : [];
     });

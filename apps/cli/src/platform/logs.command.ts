@@ -15,6 +15,13 @@ export const intervalOption = {
   description: `Polling interval while following (default ${DEFAULT_INTERVAL_MS}).`,
 } as const;
 
+/** `--follow` of a command that starts a run (trigger, rerun): then follow it as `logs --follow` does. */
+export const followStartedRunOption = {
+  type: 'boolean',
+  short: 'F',
+  description: 'Then print its log lines and status changes until it ends; exit 0 if it succeeded, 1 if not.',
+} as const;
+
 /** `--interval`: whole milliseconds, at least 10. */
 export function parseInterval(text: string | undefined, command: string): number {
   if (text === undefined) return DEFAULT_INTERVAL_MS;

@@ -178,6 +178,14 @@ export class PlatformClient {
     });
   }
 
+  /** The new run; with a token, the engine takes who re-runs from it. */
+  rerunRun(
+    runId: string,
+    by: string | undefined,
+  ): Promise<{ id: string; status: string; version: string | null; reusedStages: string[] }> {
+    return this.request('POST', `/runs/${encodeURIComponent(runId)}/rerun`, by !== undefined ? { by } : {});
+  }
+
   /** Whether requests carry a bearer token. */
   get authenticated(): boolean {
     return this.token !== undefined;

@@ -6,7 +6,7 @@ import { EXIT, type Command } from '../command';
 import { gitRevision } from '../local-run/git-revision';
 import { pipelineFileOptions } from '../pipeline/pipeline-options';
 import { isInputError, loadFromLocation, locatePipeline } from '../pipeline/repository-pipeline';
-import { followRun, intervalOption, parseInterval } from './logs.command';
+import { followRun, followStartedRunOption, intervalOption, parseInterval } from './logs.command';
 import { PlatformClient, URL_VARIABLE } from './platform-client';
 
 export const triggerCommand: Command = {
@@ -26,11 +26,7 @@ export const triggerCommand: Command = {
         valueName: 'dir',
         description: "The checkout on the engine's host (default: this repository's absolute path).",
       },
-      follow: {
-        type: 'boolean',
-        short: 'F',
-        description: 'Then print its log lines and status changes until it ends; exit 0 if it succeeded, 1 if not.',
-      },
+      follow: followStartedRunOption,
       interval: intervalOption,
     },
     positionals: [],

@@ -47,6 +47,8 @@ export interface StageRunDto {
   /** Null for a stage without approval. */
   approval: StageApprovalDto | null;
   environment: StageEnvironmentDto | null;
+  /** Taken over from the run this one re-runs (POST /runs/:id/rerun): it did not run again. */
+  reused: boolean;
   tasks: TaskRunDto[];
 }
 
@@ -81,6 +83,8 @@ export interface TaskRunDto {
   errors: string | null;
   startedAt: string | null;
   finishedAt: string | null;
+  /** Taken over from the run this one re-runs, with its outputs: it did not run again. */
+  reused: boolean;
 }
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
@@ -156,6 +160,7 @@ export function toRunDto(
                 failureReason: environment.failureReason,
               }
             : null,
+          reused: stage.reused,
           tasks: tasks
             .filter((task) => task.stageRunId === stage.id)
             .sort((a, b) => a.position - b.position)
@@ -172,6 +177,7 @@ export function toRunDto(
               errors: task.errors,
               startedAt: iso(task.startedAt),
               finishedAt: iso(task.finishedAt),
+              reused: task.reused,
             })),
         };
       }),

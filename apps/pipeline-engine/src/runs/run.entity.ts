@@ -1,3 +1,5 @@
+import type { triggerSchema } from '@pipewright/contracts';
+import type { z } from 'zod';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { RunStatus } from './run-status';
 
@@ -34,8 +36,9 @@ export class Run {
   @Column({ type: 'jsonb' })
   definition!: object;
 
+  /** What started the run (the contracts' trigger); `of` names the run a `rerun` re-runs. */
   @Column({ type: 'jsonb' })
-  trigger!: { type: 'http' | 'webhook' | 'schedule' | 'upstream' | 'cli'; by?: string };
+  trigger!: z.infer<typeof triggerSchema>;
 
   /** Trace context of the request that queued the run: the run's span is its child, so the run is one trace. */
   @Column({ type: 'text', nullable: true })

@@ -12,16 +12,26 @@ import { OutboxWriter, PermanentFailure } from '@pipewright/event-bus';
 import { stageTasks } from '@pipewright/pipeline-spec';
 import { currentTraceHeaders } from '@pipewright/telemetry';
 import { DataSource, type EntityManager, type Repository } from 'typeorm';
+import type { RunState } from '@pipewright/engine-core';
 import { SERVICE_NAME } from '../config/env';
 import { isUuid } from '../database/uuid';
 import { EnvironmentService } from '../environments/environment.service';
 import { RunExecutor } from '../execution/run-executor.service';
+import { stageRowOf, taskRowOf } from '../execution/run-state';
 import type { RunDefinition } from './run-definition';
 import { toRunDto, type RunDto } from './run.dto';
 import { Run } from './run.entity';
 import { RunNotFound } from './run.errors';
 import { StageRun } from './stage-run.entity';
 import { TaskRun } from './task-run.entity';
+
+/** What a re-run takes over from the run it re-runs. */
+export interface RunContinuation {
+  /** That run's version (null if it never got one: then the re-run gets its own). */
+  version: string | null;
+  /** The stages and tasks that keep their results (engine-core's stateForRerunFromFailed). */
+  kept: RunState;
+}
 
 /** Runs: queueing them, giving them their version, and reading them back. */
 @Injectable()
@@ -43,8 +53,13 @@ export class RunService {
    * `pipelinerun.queued`, in one transaction. The run's trace context is the caller's (the HTTP
    * request's), so the whole run joins the request's trace.
    */
-  async queue(definition: RunDefinition, trigger: Run['trigger'] = { type: 'http' }): Promise<Run> {
+  async queue(
+    definition: RunDefinition,
+    trigger: Run['trigger'] = { type: 'http' },
+    continuing?: RunContinuation,
+  ): Promise<Run> {
     const { graph } = definition;
+    const kept = continuing?.kept;
     const trace = currentTraceHeaders();
     const run = this.runs.create({
       id: randomUUID(),
@@ -59,7 +74,7 @@ export class RunService {
       traceparent: trace?.traceparent ?? null,
       tracestate: trace?.tracestate ?? null,
       status: 'queued',
-      version: null,
+      version: continuing?.version ?? null,
       errors: null,
       createdAt: new Date(),
       startedAt: null,
@@ -89,6 +104,7 @@ export class RunService {
         approvalAt: null,
         approvalComment: null,
         reused: false,
+        ...(kept?.stages[stageNode.name] ? stageRowOf({ ...kept.stages[stageNode.name]!, reused: true }) : {}),
       });
       stages.push(stage);
       stageTasks(stageNode).forEach((taskNode, taskPosition) => {
@@ -110,6 +126,7 @@ export class RunService {
             startedAt: null,
             finishedAt: null,
             reused: false,
+            ...(kept?.tasks[taskNode.id] ? taskRowOf({ ...kept.tasks[taskNode.id]!, reused: true }) : {}),
           }),
         );
       });
@@ -131,6 +148,7 @@ export class RunService {
             team: run.team,
             solution: run.solution,
             ...(run.revision === null ? {} : { revision: run.revision }),
+            ...(run.version === null ? {} : { version: run.version }),
             trigger: run.trigger,
             definition: { ...graph },
           },
@@ -138,6 +156,8 @@ export class RunService {
       );
     });
     this.executor.rememberQueued(run.id, { stages, tasks });
+    // A run that continues an earlier one's version waits for no allocation: it starts now.
+    if (run.version !== null) this.executor.start(run.id);
     this.logger.log({ runId: run.id, component: run.component, pipeline: run.pipelineName }, 'run queued');
     return run;
   }

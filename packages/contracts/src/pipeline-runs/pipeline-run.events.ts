@@ -11,8 +11,10 @@ export const PIPELINE_RUN_FINISHED = 'dev.cdevents.pipelinerun.finished.0.3.0';
 const pipelineRunContent = z.object({ pipelineName: z.string().min(1), url: z.string().optional() });
 
 export const triggerSchema = z.object({
-  type: z.enum(['http', 'webhook', 'schedule', 'upstream', 'cli']),
+  type: z.enum(['http', 'webhook', 'schedule', 'upstream', 'cli', 'rerun']),
   by: z.string().optional(),
+  /** For a `rerun`: the run it re-runs from its failed stage(s). */
+  of: z.string().optional(),
 });
 
 /** Who the run belongs to: every pipeline-run event carries it so consumers need no lookups. */
@@ -23,6 +25,11 @@ export const pipelineRunQueuedSchema = cdeventSchema(
   pipelineRunContent,
   runOwnership.extend({
     revision: z.string().optional(),
+    /**
+     * Set when the run continues the version of the run it re-runs (trigger `rerun`): the outputs it
+     * reuses were made for that version. The build-data repository records it and allocates none.
+     */
+    version: z.string().min(1).optional(),
     trigger: triggerSchema,
     /** The resolved pipeline exactly as it will run, so history stays readable after the pipeline changes. */
     definition: z.record(z.string(), z.unknown()),

@@ -9,6 +9,7 @@ import {
 import { NOT_IDEMPOTENT_REASON } from '@pipewright/engine-core';
 import type { TappedMessage } from '@pipewright/event-bus';
 import { uniqueId, waitFor } from '@pipewright/testing';
+import { Client } from 'pg';
 import type { RunDto } from '../src/runs/run.dto';
 import { EngineTestbed } from './support/engine-testbed';
 import { cdevent, type Peers } from './support/peers';
@@ -166,6 +167,40 @@ describe('pipeline-engine after a crash', () => {
     await peers.eventOf(PIPELINE_RUN_FINISHED, runId);
     const finished = new Map(peers.eventsOf(PIPELINE_RUN_FINISHED, runId).map((m) => [m.attributes.id, m]));
     expect([...finished.values()].map((m) => cdevent(m).subject.content.outcome)).toEqual(['success']);
+    await second.stop();
+  });
+  it('cancels a run whose engine died once an engine takes it over, the request recorded meanwhile', async () => {
+    const first = await startEngine();
+    const workspace = await bed.workspace('engine-cancel-crash-');
+    const runId = await first.trigger(workspace, pipeline(uniqueId('ledger-'), migrate));
+    await peers.allocateVersion(runId, '3.0.0');
+    await waitFor(() => existsSync(join(workspace, 'migrate.pid')), {
+      timeoutMs: 60_000,
+      description: 'the stage-2 task running',
+    });
+    await first.kill();
+    // What POST /runs/:id/cancel records for a running run, while no engine is alive to be woken.
+    const client = new Client({ connectionString: bed.db.url });
+    await client.connect();
+    await client.query(
+      `UPDATE engine.runs SET cancel_requested_at = now(), cancel_requested_by = 'ops', cancel_reason = 'incident'
+        WHERE id = $1`,
+      [runId],
+    );
+    await client.end();
+
+    const second = await startEngine();
+    const run = await second.finishedRun(runId);
+    expect(run).toMatchObject({ status: 'cancel', cancellation: { by: 'ops', reason: 'incident' } });
+    expect(run.errors).toContain('cancelled by ops: incident');
+    // The stage that was running goes on as cancelled: the interrupted task is failed (not idempotent), the
+    // clean-up in `last` runs; nothing ran twice.
+    expect(runsOf(workspace, 'migrate')).toBe(1);
+    expect(runsOf(workspace, 'report')).toBe(1);
+    expect(taskOf(run, 'deploy', 'migrate')).toMatchObject({ status: 'failure', errors: NOT_IDEMPOTENT_REASON });
+    expect(taskOf(run, 'deploy', 'report')).toMatchObject({ status: 'success' });
+    const finished = cdevent(await peers.eventOf(PIPELINE_RUN_FINISHED, runId));
+    expect(finished.subject.content).toMatchObject({ outcome: 'cancel' });
     await second.stop();
   });
 });

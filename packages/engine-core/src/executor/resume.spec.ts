@@ -185,6 +185,30 @@ describe('run controls', () => {
     expect(result.warnings).toEqual([warning]);
     expect(reporter.events).toContain(`warning ${warning}`);
   });
+
+  it('cancelled before it resumes: a stage that had started runs on as cancelled (its last tasks run), later ones are skipped', async () => {
+    const g = graph(false);
+    const previous = await crashWhenStarting(g, 'deploy.push');
+    const cancelled = new AbortController();
+    cancelled.abort(new Error('cancelled by ops'));
+
+    const { result, ran } = await run(g, { previous, signal: cancelled.signal });
+
+    // push was running when the engine died: not idempotent, so failed, not skipped as if it never started.
+    expect(result.state.tasks['deploy.push']).toMatchObject({
+      status: 'finished',
+      outcome: 'failure',
+      reason: NOT_IDEMPOTENT_REASON,
+    });
+    expect(ran).toEqual(['deploy.cleanup#1']);
+    expect(result.state.tasks['deploy.verify']?.outcome).toBe('skipped');
+    expect(result.state.stages.deploy?.outcome).toBe('cancel');
+    expect(result.state.stages.release).toMatchObject({
+      outcome: 'skipped',
+      reason: 'it needs stage "deploy", which did not succeed (cancel)',
+    });
+    expect(result.outcome).toBe('cancel');
+  });
 });
 
 describe('resuming stages that were waiting or had an environment', () => {

@@ -28,7 +28,8 @@ export async function runStage(run: RunContext, slots: StageSlots, stage: StageN
     await slots.acquire();
     try {
       if (run.fatal) return;
-      if (run.cancelled) return await skipStage(run, stage, 'the run was cancelled before the stage started');
+      if (run.cancelled && run.stageState(stage.name).startedAt === undefined)
+        return await skipStage(run, stage, 'the run was cancelled before the stage started');
       await runStageBody(run, stage);
     } finally {
       slots.release();

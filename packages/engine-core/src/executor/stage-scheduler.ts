@@ -6,7 +6,7 @@ import { StageSlots } from './stage-slots';
 /**
  * Runs the graph's stages as a DAG: a stage starts once every stage it needs finished, if they all
  * succeeded (at most `concurrency` at a time); one whose need did not succeed, or that would start
- * after a cancel, is skipped. Resolves when no stage can start any more and none runs.
+ * after a cancel, is skipped (one resumed after a cancel runs on as cancelled: its `last` tasks run). Resolves when no stage can start any more and none runs.
  */
 export async function runStages(run: RunContext, concurrency: number): Promise<void> {
   const slots = new StageSlots(concurrency);
@@ -24,7 +24,8 @@ export async function runStages(run: RunContext, concurrency: number): Promise<v
         const outcome = unmet.state?.outcome ?? 'not run';
         await skipStage(run, stage, `it needs stage "${unmet.need}", which did not succeed (${outcome})`);
         changed = true;
-      } else if (run.cancelled) {
+      } else if (run.cancelled && state.startedAt === undefined) {
+        // A stage that had started before (the run is resumed) is not starting: it goes on, as cancelled.
         await skipStage(run, stage, 'the run was cancelled before the stage started');
         changed = true;
       } else {

@@ -130,6 +130,15 @@ describe('pipeline-engine long-lived environments', () => {
     expect(run).toMatchObject({ status: 'success', errors: null });
     expect(run.stages.map((s) => [s.name, s.status, s.errors])).toEqual([['deploy', 'success', null]]);
     expect(await readFile(join(workspace, 'env-url.txt'), 'utf8')).toBe('http://qa.shop.test:8443');
+    // The run says which environment the stage ran in, as for an ephemeral one.
+    expect(run.stages[0]!.environment).toEqual({
+      id: environmentId,
+      name: 'qa',
+      lifetime: 'long-lived',
+      status: 'ready',
+      url: 'http://qa.shop.test:8443',
+      failureReason: null,
+    });
     // Every command the engine ever sent is in its outbox, written before the run was finished.
     const sent = await dataSource
       .getRepository(OutboxMessage)

@@ -355,7 +355,12 @@ describe('pipeline-engine runs', () => {
     const run = await finishedRun(runId);
     expect(run.stages[0]).toMatchObject({
       status: 'error',
-      environment: { status: 'failed', failureReason: 'the command exited with code 1', url: null },
+      environment: {
+        lifetime: 'ephemeral',
+        status: 'failed',
+        failureReason: 'the command exited with code 1',
+        url: null,
+      },
       tasks: [expect.objectContaining({ name: 'smoke', status: 'skipped' })],
     });
     const runMessages = peers.tap.messages.filter((m) => m.attributes?.partitionkey === runId);

@@ -19,6 +19,7 @@ import { TaskAssignment } from '../workers/task-assignment.entity';
 import { LogTail1763908000000 } from './migrations/1763908000000-log-tail.migration';
 import { LongLivedEnvironments1763910000000 } from './migrations/1763910000000-long-lived-environments.migration';
 import { RunCancellation1763911000000 } from './migrations/1763911000000-run-cancellation.migration';
+import { StageLongLivedEnvironment1763912000000 } from './migrations/1763912000000-stage-long-lived-environment.migration';
 
 /** The one description of the engine's database, for Nest (app.module) and the TypeORM CLI alike. */
 export function engineDataSourceOptions(url: string) {
@@ -48,6 +49,7 @@ export function engineDataSourceOptions(url: string) {
         TaskAssignments1763909000000,
         LongLivedEnvironments1763910000000,
         RunCancellation1763911000000,
+        StageLongLivedEnvironment1763912000000,
       ],
     }),
     subscribers: [AfterCommitSubscriber],

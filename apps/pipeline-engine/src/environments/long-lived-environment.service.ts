@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { EnvironmentCreated, EnvironmentDeleted, EnvironmentFailed } from '@pipewright/contracts';
 import type { ProvidedEnvironment } from '@pipewright/engine-core';
-import type { EntityManager, Repository } from 'typeorm';
+import { In, type EntityManager, type Repository } from 'typeorm';
 import { LongLivedEnvironment } from './long-lived-environment.entity';
 import { LongLivedEnvironmentUnavailable } from './long-lived-environment.errors';
 import { applyEvent, type LongLivedEnvironmentEvent } from './long-lived-environment.projection';
@@ -32,6 +32,11 @@ export class LongLivedEnvironmentService {
     }
     // Tasks get the URL as $PIPEWRIGHT_ENV_URL, as for an ephemeral environment.
     return { url: newest.url ?? '', details: { environmentId: newest.environmentId, lifetime: 'long-lived' } };
+  }
+
+  /** The environments of these ids that are known (for showing which one a stage ran in). */
+  findByIds(ids: readonly string[]): Promise<LongLivedEnvironment[]> {
+    return ids.length === 0 ? Promise.resolve([]) : this.environments.findBy({ environmentId: In([...ids]) });
   }
 
   async recordCreated(manager: EntityManager, event: EnvironmentCreated): Promise<void> {

@@ -173,8 +173,14 @@ export class PostgresRunReporter implements RunReporter {
   }
 
   async onEnvironment(event: EnvironmentEvent): Promise<void> {
-    // Providing and releasing commit their own rows (StageEnvironmentProvider); only a failed release is news.
+    // Providing and releasing an ephemeral environment commit their own rows (StageEnvironmentProvider); a
+    // long-lived one is only looked up, so which one the stage got is written here; a failed release is news.
     const id = event.environment.details?.environmentId;
+    const stageRunId = this.rows.stageRunIds.get(event.stage.name);
+    if (event.kind === 'provided' && event.environment.details?.lifetime === 'long-lived' && id && stageRunId)
+      return this.commit(async (manager) => {
+        await manager.update(StageRun, stageRunId, { longLivedEnvironmentId: id });
+      });
     if (event.kind !== 'release-failed' || id === undefined) return this.check();
     await this.commit(async (manager) => {
       await manager.update(StageEnvironment, id, { releaseError: event.environment.releaseError ?? 'unknown' });

@@ -19,6 +19,7 @@ function rowsOf(state: RunState) {
     approvalBy: null,
     approvalAt: null,
     approvalComment: null,
+    longLivedEnvironmentId: null,
     ...stageRowOf(stage),
   }));
   const tasks = Object.values(state.tasks).map((task, position) => ({

@@ -1,4 +1,5 @@
 import { approversOf } from '../approvals/approvers';
+import type { LongLivedEnvironment, LongLivedEnvironmentStatus } from '../environments/long-lived-environment.entity';
 import type { StageEnvironment, StageEnvironmentStatus } from '../environments/stage-environment.entity';
 import type { RunStatus, StageStatus, TaskStatus } from './run-status';
 import type { Run } from './run.entity';
@@ -65,7 +66,9 @@ export interface StageApprovalDto {
 export interface StageEnvironmentDto {
   id: string;
   name: string;
-  status: StageEnvironmentStatus;
+  /** `ephemeral`: made for this run (its status is of that); `long-lived`: the one of its name the stage ran in, as it is now. */
+  lifetime: 'ephemeral' | 'long-lived';
+  status: StageEnvironmentStatus | LongLivedEnvironmentStatus;
   url: string | null;
   failureReason: string | null;
 }
@@ -124,6 +127,7 @@ export function toRunDto(
   stages: readonly StageRun[],
   tasks: readonly TaskRun[],
   environments: readonly StageEnvironment[],
+  longLivedEnvironments: readonly LongLivedEnvironment[] = [],
 ): RunDto {
   return {
     ...toRunSummaryDto(run),
@@ -132,6 +136,7 @@ export function toRunDto(
       .map((stage) => {
         // The latest request wins should a stage ever ask twice (a re-run, a later issue).
         const environment = environments.filter((e) => e.stageRunId === stage.id).at(-1);
+        const longLived = longLivedEnvironments.find((e) => e.environmentId === stage.longLivedEnvironmentId);
         const approvers = approversOf(run.definition, stage.name);
         return {
           id: stage.id,
@@ -155,11 +160,21 @@ export function toRunDto(
             ? {
                 id: environment.id,
                 name: environment.name,
+                lifetime: 'ephemeral',
                 status: environment.status,
                 url: environment.url,
                 failureReason: environment.failureReason,
               }
-            : null,
+            : longLived
+              ? {
+                  id: longLived.environmentId,
+                  name: longLived.name,
+                  lifetime: 'long-lived',
+                  status: longLived.status,
+                  url: longLived.url,
+                  failureReason: longLived.failureReason,
+                }
+              : null,
           reused: stage.reused,
           tasks: tasks
             .filter((task) => task.stageRunId === stage.id)

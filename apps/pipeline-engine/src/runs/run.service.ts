@@ -16,6 +16,7 @@ import type { RunState } from '@pipewright/engine-core';
 import { SERVICE_NAME } from '../config/env';
 import { isUuid } from '../database/uuid';
 import { EnvironmentService } from '../environments/environment.service';
+import { LongLivedEnvironmentService } from '../environments/long-lived-environment.service';
 import { RunExecutor } from '../execution/run-executor.service';
 import { stageRowOf, taskRowOf } from '../execution/run-state';
 import type { RunDefinition } from './run-definition';
@@ -43,6 +44,7 @@ export class RunService {
     private readonly outbox: OutboxWriter,
     private readonly executor: RunExecutor,
     private readonly environments: EnvironmentService,
+    private readonly longLivedEnvironments: LongLivedEnvironmentService,
     @InjectRepository(Run) private readonly runs: Repository<Run>,
     @InjectRepository(StageRun) private readonly stageRuns: Repository<StageRun>,
     @InjectRepository(TaskRun) private readonly taskRuns: Repository<TaskRun>,
@@ -104,6 +106,7 @@ export class RunService {
         approvalAt: null,
         approvalComment: null,
         reused: false,
+        longLivedEnvironmentId: null,
         ...(kept?.stages[stageNode.name] ? stageRowOf({ ...kept.stages[stageNode.name]!, reused: true }) : {}),
       });
       stages.push(stage);
@@ -190,6 +193,9 @@ export class RunService {
       this.taskRuns.findBy({ runId: id }),
       this.environments.findForRun(id),
     ]);
-    return toRunDto(run, stages, tasks, environments);
+    const longLived = await this.longLivedEnvironments.findByIds(
+      stages.flatMap((stage) => (stage.longLivedEnvironmentId === null ? [] : [stage.longLivedEnvironmentId])),
+    );
+    return toRunDto(run, stages, tasks, environments, longLived);
   }
 }

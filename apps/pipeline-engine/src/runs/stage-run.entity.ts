@@ -48,4 +48,8 @@ export class StageRun {
   /** The result was carried over from an earlier run instead of being run (re-run from failed). */
   @Column({ type: 'boolean', default: false })
   reused!: boolean;
+
+  /** The long-lived environment the stage ran in (its provisioner id), if it named one. */
+  @Column({ name: 'long_lived_environment_id', type: 'text', nullable: true })
+  longLivedEnvironmentId!: string | null;
 }

@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PIPELINE_RUN_FINISHED, PIPELINE_RUN_QUEUED, VERSION_ALLOCATED } from '@pipewright/contracts';
+import {
+  APPROVAL_REQUESTED,
+  PIPELINE_RUN_FINISHED,
+  PIPELINE_RUN_QUEUED,
+  VERSION_ALLOCATED,
+} from '@pipewright/contracts';
 import { uniqueId, waitFor } from '@pipewright/testing';
 import type { RerunDto } from '../src/reruns/rerun.dto';
 import type { RunDto } from '../src/runs/run.dto';
@@ -129,6 +134,44 @@ describe('pipeline-engine re-running a run from its failed stage', () => {
     ).body as { id: string };
     const going = await http().post(`/runs/${queued.id}/rerun`).send({}).expect(409);
     expect((going.body as { message: string }).message).toContain('is still queued');
+  });
+
+  it('keeps the approval a reused stage was given, and does not ask for it again', async () => {
+    const workspace = await bed.workspace('engine-rerun-');
+    const gated = `component: ${uniqueId('rerun-')}
+team: team-rerun
+solution: shop
+pipeline:
+  name: gated
+  stages:
+    - name: approved
+      approval: { approvers: [alice] }
+      tasks:
+        - name: note
+          run: echo run >> note.count
+    - name: deploy
+      needs: [approved]
+      tasks:
+        - name: push
+          run: test -f fixed
+`;
+    const runId = (
+      (await http().post('/runs').send({ workspace, pipelineYaml: gated }).expect(201)).body as { id: string }
+    ).id;
+    await bed.peers.allocateVersion(runId, '2.0.0');
+    await bed.peers.eventOf(APPROVAL_REQUESTED, runId);
+    await http().post(`/runs/${runId}/stages/approved/approve`).send({ by: 'alice' }).expect(200);
+    await bed.peers.eventOf(PIPELINE_RUN_FINISHED, runId);
+    await writeFile(join(workspace, 'fixed'), '');
+
+    const rerun = (await http().post(`/runs/${runId}/rerun`).send({}).expect(201)).body as RerunDto;
+    const finished = cdevent(await bed.peers.eventOf(PIPELINE_RUN_FINISHED, rerun.id));
+    expect(finished.subject.content).toMatchObject({ outcome: 'success' });
+    expect(bed.peers.eventsOf(APPROVAL_REQUESTED, rerun.id)).toHaveLength(0);
+    const stage = (await runOf(rerun.id)).stages[0]!;
+    expect(stage).toMatchObject({ name: 'approved', status: 'success', reused: true });
+    expect(stage.approval).toMatchObject({ approvers: ['alice'], decision: 'approved', by: 'alice' });
+    expect(readFileSync(join(workspace, 'note.count'), 'utf8')).toBe('run\n');
   });
 
   it('answers 404 for an unknown run and 400 naming what is wrong', async () => {

@@ -231,6 +231,18 @@ function ownershipOf(run: ApprovalRun) {
   };
 }
 
+/** The columns of a stage row that record `decision` (all null without one): decisionOf's inverse. */
+export function decisionRowOf(
+  decision: ApprovalDecision | undefined,
+): Pick<StageRun, 'approvalDecision' | 'approvalBy' | 'approvalAt' | 'approvalComment'> {
+  return {
+    approvalDecision: decision?.decision ?? null,
+    approvalBy: decision?.by ?? null,
+    approvalAt: decision ? new Date(decision.at) : null,
+    approvalComment: decision?.decision === 'rejected' ? (decision.reason ?? null) : null,
+  };
+}
+
 /** The decision recorded in a stage's row, as engine-core knows decisions; undefined while there is none. */
 export function decisionOf(
   row: Pick<StageRun, 'approvalDecision' | 'approvalBy' | 'approvalAt' | 'approvalComment'>,

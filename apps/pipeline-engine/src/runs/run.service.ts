@@ -12,12 +12,13 @@ import { OutboxWriter, PermanentFailure } from '@pipewright/event-bus';
 import { stageTasks } from '@pipewright/pipeline-spec';
 import { currentTraceHeaders } from '@pipewright/telemetry';
 import { DataSource, type EntityManager, type Repository } from 'typeorm';
-import type { RunState } from '@pipewright/engine-core';
+import type { RunState, StageState } from '@pipewright/engine-core';
 import { SERVICE_NAME } from '../config/env';
 import { isUuid } from '../database/uuid';
 import { EnvironmentService } from '../environments/environment.service';
 import { LongLivedEnvironmentService } from '../environments/long-lived-environment.service';
 import { RunExecutor } from '../execution/run-executor.service';
+import { decisionRowOf } from '../approvals/approval.service';
 import { stageRowOf, taskRowOf } from '../execution/run-state';
 import type { RunDefinition } from './run-definition';
 import { toRunDto, type RunDto } from './run.dto';
@@ -107,7 +108,7 @@ export class RunService {
         approvalComment: null,
         reused: false,
         longLivedEnvironmentId: null,
-        ...(kept?.stages[stageNode.name] ? stageRowOf({ ...kept.stages[stageNode.name]!, reused: true }) : {}),
+        ...(kept?.stages[stageNode.name] ? keptStageRow(kept.stages[stageNode.name]!) : {}),
       });
       stages.push(stage);
       stageTasks(stageNode).forEach((taskNode, taskPosition) => {
@@ -198,4 +199,9 @@ export class RunService {
     );
     return toRunDto(run, stages, tasks, environments, longLived);
   }
+}
+
+/** A stage a re-run takes over: its result, and the approval it was given, marked reused. */
+function keptStageRow(state: StageState) {
+  return { ...stageRowOf({ ...state, reused: true }), ...decisionRowOf(state.approval?.decision) };
 }

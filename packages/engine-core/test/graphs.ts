@@ -1,5 +1,5 @@
 import { parsePipelineText, type PipelineGraph } from '@pipewright/pipeline-spec';
-import type { RunReporter, RunState } from '../src';
+import { executePipeline, mockTaskExecutor, type MockBehaviour, type RunReporter, type RunState } from '../src';
 
 /** A graph from a `pipeline:` body (indented by 2); throws with the spec errors when it does not load. */
 export function graphOf(pipelineBody: string, inputs: Record<string, string> = {}): PipelineGraph {
@@ -64,4 +64,34 @@ export function flavourGraphOf(flavourText: string, inputs: Record<string, strin
   });
   if (!result.ok) throw new Error(result.errors.map((e) => `${e.file}:${e.line}:${e.column}: ${e.message}`).join('\n'));
   return result.graph;
+}
+
+/**
+ * The state a durable reporter had committed when the engine died (`kill -9`) as `taskId` started its
+ * first attempt: what a resumed run continues from.
+ */
+export async function crashWhenStarting(
+  g: PipelineGraph,
+  taskId: string,
+  behaviour: MockBehaviour = {},
+): Promise<RunState> {
+  let saved: RunState | undefined;
+  const mock = mockTaskExecutor(behaviour);
+  await expect(
+    executePipeline(g, {
+      run: { id: 'run-1' },
+      workspace: '/tmp',
+      taskExecutor: mock,
+      clock: mock.clock,
+      reporter: {
+        onTaskStarted: (event) => {
+          saved = JSON.parse(JSON.stringify(event.state)) as RunState;
+          if (event.task.id === taskId) throw new Error('kill -9');
+        },
+      },
+    }),
+  ).rejects.toMatchObject({ code: 'reporter-failed' });
+  if (saved === undefined) throw new Error('no state saved');
+  expect(saved.tasks[taskId]).toMatchObject({ status: 'running', attempts: 1 });
+  return saved;
 }

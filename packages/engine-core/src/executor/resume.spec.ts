@@ -1,5 +1,5 @@
 import type { PipelineGraph } from '@pipewright/pipeline-spec';
-import { graphOf, recordingReporter } from '../../test/graphs';
+import { crashWhenStarting, graphOf, recordingReporter } from '../../test/graphs';
 import { mockTaskExecutor } from '../mock/mock-task-executor';
 import type { MockBehaviour } from '../mock/mock.types';
 import { executePipeline, NOT_IDEMPOTENT_REASON } from './execute-pipeline';
@@ -48,32 +48,10 @@ async function run(g: PipelineGraph, options: Partial<ExecuteOptions> = {}, tell
   return { result, reporter, ran: mock.records.map((r) => `${r.taskId}#${r.attempt}`), records: mock.records };
 }
 
-/** The state a durable reporter had committed when the engine died while `taskId` was starting. */
-async function crashWhenStarting(g: PipelineGraph, taskId: string): Promise<RunState> {
-  let saved: RunState | undefined;
-  const mock = mockTaskExecutor(behaviour);
-  await expect(
-    executePipeline(g, {
-      run: { id: 'run-1' },
-      workspace: '/tmp',
-      taskExecutor: mock,
-      clock: mock.clock,
-      reporter: {
-        onTaskStarted: (event) => {
-          saved = JSON.parse(JSON.stringify(event.state)) as RunState;
-          if (event.task.id === taskId) throw new Error('kill -9');
-        },
-      },
-    }),
-  ).rejects.toMatchObject({ code: 'reporter-failed' });
-  if (saved === undefined) throw new Error('no state saved');
-  return saved;
-}
-
 describe('resuming a run from its state', () => {
   it('does not run finished tasks again and reuses their outputs; re-runs a running idempotent task', async () => {
     const g = graph(true);
-    const previous = await crashWhenStarting(g, 'deploy.push');
+    const previous = await crashWhenStarting(g, 'deploy.push', behaviour);
     expect(previous.tasks['deploy.push']).toMatchObject({ status: 'running', attempts: 1 });
 
     const { result, ran, records, reporter } = await run(g, { previous });
@@ -89,7 +67,7 @@ describe('resuming a run from its state', () => {
 
   it('fails a task that was running when the engine stopped if it is not idempotent, and says why', async () => {
     const g = graph(false);
-    const previous = await crashWhenStarting(g, 'deploy.push');
+    const previous = await crashWhenStarting(g, 'deploy.push', behaviour);
 
     const { result, ran, reporter } = await run(g, { previous });
 
@@ -188,7 +166,7 @@ describe('run controls', () => {
 
   it('cancelled before it resumes: a stage that had started runs on as cancelled (its last tasks run), later ones are skipped', async () => {
     const g = graph(false);
-    const previous = await crashWhenStarting(g, 'deploy.push');
+    const previous = await crashWhenStarting(g, 'deploy.push', behaviour);
     const cancelled = new AbortController();
     cancelled.abort(new Error('cancelled by ops'));
 

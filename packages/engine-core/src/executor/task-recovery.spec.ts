@@ -1,5 +1,5 @@
 import type { PipelineGraph } from '@pipewright/pipeline-spec';
-import { graphOf, recordingReporter } from '../../test/graphs';
+import { crashWhenStarting, graphOf, recordingReporter } from '../../test/graphs';
 import { mockTaskExecutor } from '../mock/mock-task-executor';
 import { executePipeline, NOT_IDEMPOTENT_REASON } from './execute-pipeline';
 import type { RunState, TaskExecution, TaskExecutionResult, TaskExecutor } from './executor.types';
@@ -21,29 +21,6 @@ const success = (url: string): TaskExecutionResult => ({
   durationMs: 40_000,
   outputs: { url },
 });
-
-/** The state a durable reporter had committed when the engine died while `deploy.push` ran its first attempt. */
-async function crashWhilePushRuns(g: PipelineGraph): Promise<RunState> {
-  let saved: RunState | undefined;
-  const mock = mockTaskExecutor({});
-  await expect(
-    executePipeline(g, {
-      run: { id: 'run-1' },
-      workspace: '/tmp',
-      taskExecutor: mock,
-      clock: mock.clock,
-      reporter: {
-        onTaskStarted: (event) => {
-          saved = JSON.parse(JSON.stringify(event.state)) as RunState;
-          throw new Error('kill -9');
-        },
-      },
-    }),
-  ).rejects.toMatchObject({ code: 'reporter-failed' });
-  if (saved === undefined) throw new Error('no state saved');
-  expect(saved.tasks['deploy.push']).toMatchObject({ status: 'running', attempts: 1 });
-  return saved;
-}
 
 /** Resumes the run with a mock executor whose `resume` hook answers with `recover`. */
 async function resumeWith(
@@ -75,7 +52,7 @@ async function resumeWith(
 describe('resuming a task whose attempt may have outlived the engine (TaskExecutor.resume)', () => {
   it('takes the result of a non-idempotent task that finished while the engine was down, without running it again', async () => {
     const g = graph(false);
-    const previous = await crashWhilePushRuns(g);
+    const previous = await crashWhenStarting(g, 'deploy.push');
 
     const { result, reporter, asked, ran, records } = await resumeWith(g, previous, () =>
       Promise.resolve(success('http://shop-7')),
@@ -99,7 +76,7 @@ describe('resuming a task whose attempt may have outlived the engine (TaskExecut
 
   it('waits for an attempt that still runs elsewhere, and the stage goes on after it', async () => {
     const g = graph(false);
-    const previous = await crashWhilePushRuns(g);
+    const previous = await crashWhenStarting(g, 'deploy.push');
 
     const { result, reporter } = await resumeWith(g, previous, async (_, sleep) => {
       await sleep(30_000);
@@ -116,7 +93,7 @@ describe('resuming a task whose attempt may have outlived the engine (TaskExecut
 
   it('goes on with the retry policy from a recovered failure', async () => {
     const g = graph(false, ', retry: { attempts: 2, backoff: { initial: 1s, max: 1s, jitter: 0 } }');
-    const previous = await crashWhilePushRuns(g);
+    const previous = await crashWhenStarting(g, 'deploy.push');
 
     const { result, ran, reporter } = await resumeWith(g, previous, () =>
       Promise.resolve({ outcome: 'failure', exitCode: 4, timedOut: false, durationMs: 10, outputs: {} }),
@@ -129,7 +106,7 @@ describe('resuming a task whose attempt may have outlived the engine (TaskExecut
 
   it('fails a non-idempotent task as before when the executor knows nothing of the attempt', async () => {
     const g = graph(false);
-    const previous = await crashWhilePushRuns(g);
+    const previous = await crashWhenStarting(g, 'deploy.push');
 
     const { result, asked, ran } = await resumeWith(g, previous, () => Promise.resolve(undefined));
 
@@ -141,7 +118,7 @@ describe('resuming a task whose attempt may have outlived the engine (TaskExecut
 
   it('runs an idempotent task again as the next attempt when the executor knows nothing of it', async () => {
     const g = graph(true);
-    const previous = await crashWhilePushRuns(g);
+    const previous = await crashWhenStarting(g, 'deploy.push');
 
     const { result, ran } = await resumeWith(g, previous, () => Promise.resolve(undefined));
 
@@ -151,7 +128,7 @@ describe('resuming a task whose attempt may have outlived the engine (TaskExecut
 
   it('knows nothing when the hook throws: it warns, and the usual rule applies', async () => {
     const g = graph(false);
-    const previous = await crashWhilePushRuns(g);
+    const previous = await crashWhenStarting(g, 'deploy.push');
 
     const { result } = await resumeWith(g, previous, () => Promise.reject(new Error('database gone')));
 

@@ -84,29 +84,21 @@ export const taskAssignmentCancelledSchema = z.object({
 });
 export type TaskAssignmentCancelled = z.infer<typeof taskAssignmentCancelledSchema>;
 
+/** What every message a worker sends about an assignment carries. */
+const fromWorker = z.object({ assignmentId: z.uuid(), runId: z.string().min(1), workerId: workerIdSchema });
+
 /** A worker took the assignment; it starts the process only after this message is acknowledged. */
-export const taskAssignmentAcceptedSchema = z.object({
-  assignmentId: z.uuid(),
-  runId: z.string().min(1),
-  workerId: workerIdSchema,
-  acceptedAt: isoTime,
-});
+export const taskAssignmentAcceptedSchema = fromWorker.extend({ acceptedAt: isoTime });
 export type TaskAssignmentAccepted = z.infer<typeof taskAssignmentAcceptedSchema>;
 
-export const taskAssignmentHeartbeatSchema = z.object({
-  assignmentId: z.uuid(),
-  runId: z.string().min(1),
-  workerId: workerIdSchema,
+export const taskAssignmentHeartbeatSchema = fromWorker.extend({
   /** The last `seq` published so far: a replacement continues the numbering after it. */
   logLines: z.number().int().nonnegative(),
   at: isoTime,
 });
 export type TaskAssignmentHeartbeat = z.infer<typeof taskAssignmentHeartbeatSchema>;
 
-export const taskAssignmentFinishedSchema = z.object({
-  assignmentId: z.uuid(),
-  runId: z.string().min(1),
-  workerId: workerIdSchema,
+export const taskAssignmentFinishedSchema = fromWorker.extend({
   outcome: z.enum(['success', 'failure', 'error', 'cancel']),
   exitCode: z.number().int().nullable(),
   timedOut: z.boolean(),

@@ -6,6 +6,7 @@ import { EnvironmentService } from '../environments/environment.service';
 import { finishUnexecutedRun } from '../execution/finish-unexecuted-run';
 import { cancellationText, RunCancelRequests } from '../execution/run-cancel-requests';
 import { Run } from '../runs/run.entity';
+import { isFinished } from '../runs/run-status';
 import { RunNotFound } from '../runs/run.errors';
 import { RunAlreadyFinished } from './cancellation.errors';
 import type { CancelRunDto } from './cancel-run.dto';
@@ -34,7 +35,7 @@ export class RunCancellationService {
       const run = await manager.findOne(Run, { where: { id: runId }, lock: { mode: 'pessimistic_write' } });
       if (!run) throw new RunNotFound(runId);
       assertTeamAccess(caller, run.team);
-      if (run.status !== 'queued' && run.status !== 'running') throw new RunAlreadyFinished(runId, run.status);
+      if (isFinished(run.status)) throw new RunAlreadyFinished(runId, run.status);
       if (run.cancelRequestedAt === null) {
         run.cancelRequestedAt = new Date();
         run.cancelRequestedBy = request.by ?? null;

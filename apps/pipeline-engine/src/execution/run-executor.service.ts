@@ -95,7 +95,8 @@ export class RunExecutor implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Starts (or resumes) executing a run that has its version, unless it is already executing here. */
   start(runId: string): void {
-    this.launch(runId, () => this.dataSource.transaction((manager) => this.claim(manager, runId)));
+    const queued = this.takeQueuedRows(runId);
+    this.launch(runId, () => this.dataSource.transaction((manager) => this.claim(manager, runId, queued)));
   }
 
   /**
@@ -104,8 +105,7 @@ export class RunExecutor implements OnApplicationBootstrap, OnModuleDestroy {
    */
   async startWithin(manager: EntityManager, runId: string): Promise<void> {
     if (this.stopping || this.executing.has(runId)) return;
-    const queued = this.queuedRows.get(runId);
-    this.queuedRows.delete(runId);
+    const queued = this.takeQueuedRows(runId);
     const claimed = await this.claim(manager, runId, queued);
     if (!claimed) return;
     afterCommit(manager, () => {
@@ -145,6 +145,13 @@ export class RunExecutor implements OnApplicationBootstrap, OnModuleDestroy {
   rememberQueued(runId: string, rows: QueuedRows): void {
     this.queuedRows.set(runId, rows);
     if (this.queuedRows.size > QUEUED_ROWS_KEPT) this.queuedRows.delete(this.queuedRows.keys().next().value!);
+  }
+
+  /** The rows `rememberQueued` kept for the run, forgotten now that it starts. */
+  private takeQueuedRows(runId: string): QueuedRows | undefined {
+    const queued = this.queuedRows.get(runId);
+    this.queuedRows.delete(runId);
+    return queued;
   }
 
   private claim(manager: EntityManager, runId: string, queued?: QueuedRows): Promise<ClaimedRun | undefined> {

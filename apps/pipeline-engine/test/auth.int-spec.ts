@@ -4,7 +4,6 @@ import { uniqueId } from '@pipewright/testing';
 import type { RunListDto } from '../src/runs/list-runs.dto';
 import type { RunDto } from '../src/runs/run.dto';
 import { EngineAppTestbed } from './support/engine-app';
-import type { Peers } from './support/peers';
 
 jest.setTimeout(120_000);
 
@@ -28,7 +27,6 @@ pipeline:
 
 describe('pipeline-engine with bearer tokens', () => {
   let bed: EngineAppTestbed;
-  let peers: Peers;
 
   beforeAll(async () => {
     bed = await EngineAppTestbed.open({}, [
@@ -36,7 +34,6 @@ describe('pipeline-engine with bearer tokens', () => {
       { name: 'bob', token: TOKENS.bob, teams: ['team-b'] },
       { name: 'ops', token: TOKENS.ops, admin: true },
     ]);
-    peers = bed.peers;
   });
 
   afterAll(() => bed?.close());
@@ -87,8 +84,8 @@ describe('pipeline-engine with bearer tokens', () => {
 
   it("records the token's name as the approver; the body cannot name someone else", async () => {
     const runId = ((await start('alice', 'team-a', 201)).body as { id: string }).id;
-    await peers.allocateVersion(runId, '1.0.0');
-    await peers.eventOf(APPROVAL_REQUESTED, runId);
+    await bed.peers.allocateVersion(runId, '1.0.0');
+    await bed.peers.eventOf(APPROVAL_REQUESTED, runId);
 
     const spoofed = await http()
       .post(`/runs/${runId}/stages/production/approve`)

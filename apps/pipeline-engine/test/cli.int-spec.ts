@@ -9,7 +9,7 @@ import { uniqueId } from '@pipewright/testing';
 import type { RunDto } from '../src/runs/run.dto';
 import { EngineAppTestbed } from './support/engine-app';
 import { ensureBuilt } from './support/engine-process';
-import { cdevent, type Peers } from './support/peers';
+import { cdevent } from './support/peers';
 
 jest.setTimeout(120_000);
 
@@ -23,13 +23,11 @@ const TOKEN = 'alice-cli-t0ken';
  */
 describe('the pipewright CLI against the engine', () => {
   let bed: EngineAppTestbed;
-  let peers: Peers;
   let env: NodeJS.ProcessEnv;
 
   beforeAll(async () => {
     ensureBuilt(CLI_DIR);
     bed = await EngineAppTestbed.open({}, [{ name: 'alice', token: TOKEN, teams: ['team-cli'] }]);
-    peers = bed.peers;
     await bed.app.listen(0, '127.0.0.1');
     const { port } = (bed.app.getHttpServer() as Server).address() as AddressInfo;
     env = {
@@ -86,8 +84,8 @@ pipeline:
       trigger.on('close', () => reject(new Error(`trigger exited early: ${stderr}`)));
     });
 
-    await peers.allocateVersion(runId, '1.0.0');
-    await peers.eventOf(APPROVAL_REQUESTED, runId);
+    await bed.peers.allocateVersion(runId, '1.0.0');
+    await bed.peers.eventOf(APPROVAL_REQUESTED, runId);
     const approve = await promisify(execFile)(process.execPath, [CLI, 'approve', runId, 'production'], { env });
     expect(approve.stdout).toBe(`Approved stage production of run ${runId} as alice.\n`);
 
@@ -120,8 +118,8 @@ pipeline:
       env,
     });
     const runId = trigger.stdout.trim();
-    await peers.allocateVersion(runId, '1.0.0');
-    await peers.eventOf(APPROVAL_REQUESTED, runId);
+    await bed.peers.allocateVersion(runId, '1.0.0');
+    await bed.peers.eventOf(APPROVAL_REQUESTED, runId);
 
     const cancel = await promisify(execFile)(process.execPath, [CLI, 'cancel', runId, '--reason', 'not today'], {
       env,
@@ -129,7 +127,7 @@ pipeline:
     expect(cancel.stdout).toBe(
       `Cancelling run ${runId}: the engine kills its tasks and runs its clean-up (pipewright status ${runId} to follow).\n`,
     );
-    const finished = cdevent(await peers.eventOf(PIPELINE_RUN_FINISHED, runId));
+    const finished = cdevent(await bed.peers.eventOf(PIPELINE_RUN_FINISHED, runId));
     expect(finished.subject.content).toMatchObject({ outcome: 'cancel' });
     expect((finished.subject.content as { errors: string }).errors).toContain('cancelled by alice: not today');
 

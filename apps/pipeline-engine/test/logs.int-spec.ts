@@ -4,7 +4,6 @@ import type { RunListDto } from '../src/runs/list-runs.dto';
 import type { RunLogLineDto, RunLogPageDto } from '../src/logs/run-logs.dto';
 import type { RunDto } from '../src/runs/run.dto';
 import { EngineAppTestbed } from './support/engine-app';
-import type { Peers } from './support/peers';
 
 jest.setTimeout(120_000);
 
@@ -34,11 +33,9 @@ pipeline:
 
 describe('pipeline-engine run list and log tail', () => {
   let bed: EngineAppTestbed;
-  let peers: Peers;
 
   beforeAll(async () => {
     bed = await EngineAppTestbed.open({ PIPEWRIGHT_ENGINE_LOG_TAIL_LINES: String(TAIL_LINES) });
-    peers = bed.peers;
   });
 
   afterAll(() => bed?.close());
@@ -68,7 +65,7 @@ describe('pipeline-engine run list and log tail', () => {
     let runId: string;
     beforeAll(async () => {
       runId = await queue(uniqueId('logged-'));
-      await peers.allocateVersion(runId, '1.0.0');
+      await bed.peers.allocateVersion(runId, '1.0.0');
       expect((await finishedRun(runId)).status).toBe('success');
     });
 

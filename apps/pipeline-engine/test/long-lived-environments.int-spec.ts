@@ -15,11 +15,10 @@ import {
 } from '@pipewright/contracts';
 import { OutboxMessage, ProcessedMessage } from '@pipewright/event-bus';
 import { uniqueId, waitFor } from '@pipewright/testing';
-import type { DataSource } from 'typeorm';
 import { LongLivedEnvironmentService } from '../src/environments/long-lived-environment.service';
 import type { RunDto } from '../src/runs/run.dto';
 import { EngineAppTestbed } from './support/engine-app';
-import { PROVISIONER_COMMANDS, type Peers } from './support/peers';
+import { PROVISIONER_COMMANDS } from './support/peers';
 
 jest.setTimeout(120_000);
 
@@ -42,13 +41,9 @@ pipeline:
 
 describe('pipeline-engine long-lived environments', () => {
   let bed: EngineAppTestbed;
-  let peers: Peers;
-  let dataSource: DataSource;
 
   beforeAll(async () => {
     bed = await EngineAppTestbed.open();
-    peers = bed.peers;
-    dataSource = bed.dataSource;
   });
 
   afterAll(() => bed?.close());
@@ -63,7 +58,7 @@ describe('pipeline-engine long-lived environments', () => {
       { id: environmentId, content: { name, url } },
       { ...OWNERSHIP, tags: tagsOf(name), resources: [] },
     );
-    return peers.bus.publishDirect(EnvironmentCreated, sentAt(event, at));
+    return bed.peers.bus.publishDirect(EnvironmentCreated, sentAt(event, at));
   }
 
   /** Plays the provisioner: `environment.deleted` of a long-lived environment, as of `at`. */
@@ -74,7 +69,7 @@ describe('pipeline-engine long-lived environments', () => {
       { id: environmentId, content: { name } },
       { ...OWNERSHIP, tags: tagsOf(name), deletedAt: at.toISOString(), resources: [] },
     );
-    return peers.bus.publishDirect(EnvironmentDeleted, sentAt(event, at));
+    return bed.peers.bus.publishDirect(EnvironmentDeleted, sentAt(event, at));
   }
 
   /** Plays the provisioner: `environment.failed` of a long-lived environment, as of `at`. */
@@ -85,14 +80,14 @@ describe('pipeline-engine long-lived environments', () => {
       { id: environmentId, content: { name, reason } },
       OWNERSHIP,
     );
-    return peers.bus.publishDirect(EnvironmentFailed, sentAt(event, at));
+    return bed.peers.bus.publishDirect(EnvironmentFailed, sentAt(event, at));
   }
 
   /** Until the engine has applied these messages (they leave no trace on Kafka). */
   async function consumed(...messageIds: string[]): Promise<void> {
     await waitFor(
       async () => {
-        const count = await dataSource
+        const count = await bed.dataSource
           .getRepository(ProcessedMessage)
           .countBy(messageIds.map((messageId) => ({ consumer: 'environment-events', messageId })));
         return count === messageIds.length;
@@ -109,8 +104,8 @@ describe('pipeline-engine long-lived environments', () => {
       .send({ workspace, pipelineYaml: pipeline(uniqueId('shop-'), environment) })
       .expect(201);
     const runId = (response.body as { id: string }).id;
-    await peers.allocateVersion(runId, '1.0.0');
-    await peers.eventOf(PIPELINE_RUN_FINISHED, runId);
+    await bed.peers.allocateVersion(runId, '1.0.0');
+    await bed.peers.eventOf(PIPELINE_RUN_FINISHED, runId);
     const run = await waitFor(
       async () => {
         const answer = (await http().get(`/runs/${runId}`).expect(200)).body as RunDto;
@@ -140,11 +135,11 @@ describe('pipeline-engine long-lived environments', () => {
       failureReason: null,
     });
     // Every command the engine ever sent is in its outbox, written before the run was finished.
-    const sent = await dataSource
+    const sent = await bed.dataSource
       .getRepository(OutboxMessage)
       .findBy([{ type: DESTROY_ENVIRONMENT }, { type: PROVISION_ENVIRONMENT }]);
     expect(sent).toEqual([]);
-    const commands = peers.tap.messages.filter((m) => m.topic.endsWith(PROVISIONER_COMMANDS));
+    const commands = bed.peers.tap.messages.filter((m) => m.topic.endsWith(PROVISIONER_COMMANDS));
     expect(commands.filter((m) => (m.data as DestroyEnvironment).environmentId === environmentId)).toEqual([]);
   });
 

@@ -3,13 +3,11 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { newCDEvent, PIPELINE_RUN_FINISHED, PipelineRunFinished } from '@pipewright/contracts';
 import { uniqueId, waitFor } from '@pipewright/testing';
-import type { DataSource } from 'typeorm';
 import type { RunDto } from '../src/runs/run.dto';
 import type { TriggerDto } from '../src/triggers/create-trigger.dto';
 import { TriggerService } from '../src/triggers/trigger.service';
 import { signBody } from '../src/triggers/webhook-signature';
 import { EngineAppTestbed } from './support/engine-app';
-import type { Peers } from './support/peers';
 
 jest.setTimeout(120_000);
 
@@ -17,13 +15,9 @@ const SECRET = 'a-webhook-secret-of-some-length';
 
 describe('pipeline-engine triggers', () => {
   let bed: EngineAppTestbed;
-  let peers: Peers;
-  let dataSource: DataSource;
 
   beforeAll(async () => {
     bed = await EngineAppTestbed.open();
-    peers = bed.peers;
-    dataSource = bed.dataSource;
   });
 
   afterAll(() => bed?.close());
@@ -48,7 +42,7 @@ describe('pipeline-engine triggers', () => {
   async function runsOf(
     component: string,
   ): Promise<{ id: string; revision: string | null; trigger: RunDto['trigger'] }[]> {
-    return dataSource.query(`SELECT id, revision, trigger FROM engine.runs WHERE component = $1`, [component]);
+    return bed.dataSource.query(`SELECT id, revision, trigger FROM engine.runs WHERE component = $1`, [component]);
   }
 
   describe('registrations', () => {
@@ -160,7 +154,7 @@ describe('pipeline-engine triggers', () => {
       const trigger = await register({ component, workspace, kind: 'schedule', schedule: { cron: '*/5 * * * *' } });
       expect(new Date(trigger.schedule!.nextRunAt).getTime()).toBeGreaterThan(Date.now());
 
-      await dataSource.query(`UPDATE engine.triggers SET next_run_at = now() - interval '1 minute' WHERE id = $1`, [
+      await bed.dataSource.query(`UPDATE engine.triggers SET next_run_at = now() - interval '1 minute' WHERE id = $1`, [
         trigger.id,
       ]);
       // Three passes racing (as three engines would), besides the app's own scheduler loop.
@@ -198,7 +192,7 @@ describe('pipeline-engine triggers', () => {
     async function processed(messageId: string): Promise<void> {
       await waitFor(
         async () => {
-          const rows: unknown[] = await dataSource.query(
+          const rows: unknown[] = await bed.dataSource.query(
             `SELECT 1 FROM engine.processed_messages WHERE consumer = 'upstream-runs' AND message_id = $1`,
             [messageId],
           );
@@ -214,13 +208,13 @@ describe('pipeline-engine triggers', () => {
       await register({ component, workspace, kind: 'upstream', upstream: { component: upstream } });
 
       const failedRun = randomUUID();
-      await processed(await peers.bus.publishDirect(PipelineRunFinished, finished(upstream, failedRun, 'failure')));
+      await processed(await bed.peers.bus.publishDirect(PipelineRunFinished, finished(upstream, failedRun, 'failure')));
       expect(await runsOf(component)).toHaveLength(0);
 
       const goodRun = randomUUID();
-      await processed(await peers.bus.publishDirect(PipelineRunFinished, finished(upstream, goodRun, 'success')));
+      await processed(await bed.peers.bus.publishDirect(PipelineRunFinished, finished(upstream, goodRun, 'success')));
       // The same run's event again, as a second publisher or a replay would send it.
-      await processed(await peers.bus.publishDirect(PipelineRunFinished, finished(upstream, goodRun, 'success')));
+      await processed(await bed.peers.bus.publishDirect(PipelineRunFinished, finished(upstream, goodRun, 'success')));
 
       const runs = await runsOf(component);
       expect(runs).toHaveLength(1);

@@ -1,8 +1,8 @@
-import { userInfo } from 'node:os';
 import { flagOption, stringOption } from '../args/command-args';
 import { EXIT, type Command } from '../command';
 import { followRun, followStartedRunOption, intervalOption, parseInterval } from './logs.command';
-import { PlatformClient, TOKEN_VARIABLE } from './platform-client';
+import { actingAs, byOption } from './acting-as';
+import { PlatformClient } from './platform-client';
 
 export const rerunCommand: Command = {
   spec: {
@@ -10,11 +10,7 @@ export const rerunCommand: Command = {
     summary:
       'Re-run a platform run that failed from its failed stage(s), reusing what succeeded (POST /runs/:id/rerun).',
     options: {
-      by: {
-        type: 'string',
-        valueName: 'name',
-        description: `Who re-runs, for a platform without tokens (default: the OS user); with $${TOKEN_VARIABLE}, the token says who.`,
-      },
+      by: byOption('Who re-runs'),
       follow: followStartedRunOption,
       interval: intervalOption,
     },
@@ -24,7 +20,7 @@ export const rerunCommand: Command = {
     const client = PlatformClient.fromEnv(io.env, 'rerun');
     const intervalMs = parseInterval(stringOption(args, 'interval'), 'rerun');
     const [runId = ''] = args.positionals;
-    const by = stringOption(args, 'by') ?? (client.authenticated ? undefined : userInfo().username);
+    const by = actingAs(args, client);
     const rerun = await client.rerunRun(runId, by);
     // The new run's id alone on stdout, as `trigger` prints it, for scripts.
     io.stdout.write(`${rerun.id}\n`);

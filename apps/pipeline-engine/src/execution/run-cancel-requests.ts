@@ -2,7 +2,7 @@ import { Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nest
 import { DataSource, type EntityManager } from 'typeorm';
 import { SCHEMA } from '../config/env';
 import { SharedWakeups, type WakeupSubscription } from '../database/wakeups';
-import type { Run } from '../runs/run.entity';
+import type { CancelRequest } from './run-leases';
 
 /**
  * Tells the instance executing a run that cancelling it was asked for. The request itself is on the
@@ -37,6 +37,6 @@ export class RunCancelRequests implements OnModuleInit, OnApplicationShutdown {
 }
 
 /** What a cancelled run says about it: `cancelled by alice: wrong branch`. */
-export function cancellationText(run: Pick<Run, 'cancelRequestedBy' | 'cancelReason'>): string {
+export function cancellationText(run: CancelRequest): string {
   return `cancelled${run.cancelRequestedBy ? ` by ${run.cancelRequestedBy}` : ''}${run.cancelReason ? `: ${run.cancelReason}` : ''}`;
 }

@@ -24,8 +24,8 @@ import { taskBaseEnvironment } from './task-environment';
 /** After the database failed under a run, it is resumed from its rows this much later. */
 export const RESUME_AFTER_FAILURE_MS = 5_000;
 
-/** How often a run's executor looks for a cancel request it was not woken for (the heartbeat also does). */
-const CANCEL_RECHECK_MS = 60_000;
+/** The longest timer Node keeps: a cancel watcher only wakes for a request (the heartbeat finds lost ones). */
+const LONGEST_TIMER_MS = 2_147_483_647;
 
 /** Runs taken over in one sweep at the most: the rest wait for the next sweep (or another instance's). */
 const TAKEOVER_BATCH = 20;
@@ -193,7 +193,8 @@ export class RunExecutor implements OnApplicationBootstrap, OnModuleDestroy {
         if (held.has(runId)) execution.leaseFrom = sentAt;
         else this.lose(runId, execution, 'another engine instance took the run over (its lease had expired)');
         // A cancel request whose wake-up was lost (the LISTEN connection dropped) is found here.
-        if (cancelRequested.has(runId)) void this.cancelIfRequested(runId, execution);
+        const request = cancelRequested.get(runId);
+        if (request) this.cancel(runId, execution, cancellationText(request));
       }
     } catch (error) {
       this.logger.warn({ err: error }, 'could not renew the leases of the runs executing here');
@@ -343,7 +344,7 @@ export class RunExecutor implements OnApplicationBootstrap, OnModuleDestroy {
     const watch = async () => {
       if (run.cancelRequestedAt !== null) return this.cancel(run.id, execution, cancellationText(run));
       while (!done.signal.aborted) {
-        await requests.sleep(CANCEL_RECHECK_MS, done.signal);
+        await requests.sleep(LONGEST_TIMER_MS, done.signal);
         if (!done.signal.aborted && (await this.cancelIfRequested(run.id, execution))) return;
       }
     };

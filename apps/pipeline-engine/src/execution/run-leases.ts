@@ -12,6 +12,9 @@ const EXECUTABLE = `(status = 'running' OR (status = 'queued' AND version IS NOT
 
 const RELEASED = 'released';
 
+/** Who asked to cancel a run, and why (the run's columns). */
+export type CancelRequest = Pick<Run, 'cancelRequestedBy' | 'cancelReason'>;
+
 /** A run whose lease this instance has just taken, and whether that started it (it was queued). */
 export interface TakenRun {
   run: Run;
@@ -106,21 +109,27 @@ export class RunLeases implements OnModuleInit, OnApplicationShutdown {
 
   /**
    * Extends the leases this instance still holds among `runIds`: returns those (the others were taken
-   * over), and which of them someone asked to cancel.
+   * over), and who asked to cancel which of them, and why.
    */
-  async renew(runIds: readonly string[]): Promise<{ held: Set<string>; cancelRequested: Set<string> }> {
-    if (runIds.length === 0) return { held: new Set(), cancelRequested: new Set() };
-    const rows = await this.dataSource.query<{ id: string; cancel: boolean }[]>(
+  async renew(runIds: readonly string[]): Promise<{ held: Set<string>; cancelRequested: Map<string, CancelRequest> }> {
+    if (runIds.length === 0) return { held: new Set(), cancelRequested: new Map() };
+    const rows = await this.dataSource.query<
+      { id: string; cancel: boolean; cancel_requested_by: string | null; cancel_reason: string | null }[]
+    >(
       `WITH renewed AS (
          UPDATE runs SET lease_expires_at = now() + make_interval(secs => $2)
           WHERE lease_owner = $1 AND id = ANY($3::uuid[])
-         RETURNING id, cancel_requested_at IS NOT NULL AS cancel)
-       SELECT id, cancel FROM renewed`,
+         RETURNING id, cancel_requested_at IS NOT NULL AS cancel, cancel_requested_by, cancel_reason)
+       SELECT * FROM renewed`,
       [this.owner, this.seconds, runIds],
     );
     return {
       held: new Set(rows.map((row) => row.id)),
-      cancelRequested: new Set(rows.filter((row) => row.cancel).map((row) => row.id)),
+      cancelRequested: new Map(
+        rows
+          .filter((row) => row.cancel)
+          .map((row) => [row.id, { cancelRequestedBy: row.cancel_requested_by, cancelReason: row.cancel_reason }]),
+      ),
     };
   }
 

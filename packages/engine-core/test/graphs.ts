@@ -1,5 +1,12 @@
 import { parsePipelineText, type PipelineGraph } from '@pipewright/pipeline-spec';
-import { executePipeline, mockTaskExecutor, type MockBehaviour, type RunReporter, type RunState } from '../src';
+import {
+  executePipeline,
+  mockTaskExecutor,
+  type ExecuteOptions,
+  type MockBehaviour,
+  type RunReporter,
+  type RunState,
+} from '../src';
 
 /** A graph from a `pipeline:` body (indented by 2); throws with the spec errors when it does not load. */
 export function graphOf(pipelineBody: string, inputs: Record<string, string> = {}): PipelineGraph {
@@ -74,6 +81,7 @@ export async function crashWhenStarting(
   g: PipelineGraph,
   taskId: string,
   behaviour: MockBehaviour = {},
+  options: Partial<ExecuteOptions> = {},
 ): Promise<RunState> {
   let saved: RunState | undefined;
   const mock = mockTaskExecutor(behaviour);
@@ -83,6 +91,7 @@ export async function crashWhenStarting(
       workspace: '/tmp',
       taskExecutor: mock,
       clock: mock.clock,
+      ...options,
       reporter: {
         onTaskStarted: (event) => {
           saved = JSON.parse(JSON.stringify(event.state)) as RunState;

@@ -219,27 +219,7 @@ describe('resuming stages that were waiting or had an environment', () => {
         return { decision: 'approved' as const, by: 'alice', at: '2025-01-01T00:00:00Z' };
       },
     };
-    const previous = await (async () => {
-      let saved: RunState | undefined;
-      const mock = mockTaskExecutor();
-      await expect(
-        executePipeline(g, {
-          run: { id: 'run-1' },
-          workspace: '/tmp',
-          taskExecutor: mock,
-          clock: mock.clock,
-          approvals,
-          environments,
-          reporter: {
-            onTaskStarted: (event) => {
-              saved = JSON.parse(JSON.stringify(event.state)) as RunState;
-              if (event.task.id === 'production.deploy') throw new Error('kill -9');
-            },
-          },
-        }),
-      ).rejects.toMatchObject({ code: 'reporter-failed' });
-      return saved as RunState;
-    })();
+    const previous = await crashWhenStarting(g, 'production.deploy', {}, { approvals, environments });
     expect(previous.stages.production?.environment).toMatchObject({ url: 'http://prod' });
     expect(released).toEqual([]); // the run did not finish: its environment stays for whoever resumes it
 

@@ -69,8 +69,9 @@ describe(BatchEventConsumer.name, () => {
     };
   }
 
-  async function start(name: string, handler: BatchHandler) {
+  async function start(name: string, handler: BatchHandler, members = 1) {
     const consumer = new BatchEventConsumer({
+      members,
       bus,
       dataSource,
       name,
@@ -134,34 +135,39 @@ describe(BatchEventConsumer.name, () => {
     await db?.drop();
   }, 30_000);
 
-  it('applies 400 messages once each, in batches, skipping 100 redeliveries, in order per key', async () => {
-    const runIds: string[] = Array.from({ length: 4 }, () => randomUUID());
-    // 100 events per run key; every fourth one is delivered twice.
-    const events = runIds.flatMap((runId) =>
-      Array.from({ length: 100 }, () => {
-        const event = queuedEvent(runId);
-        return { event, attributes: attributesFor(event) };
-      }),
-    );
-    await send(events.flatMap((e, i) => (i % 4 === 0 ? [e, e] : [e])));
-    await start(
-      'ordered',
-      recorder((runId) => runIds.includes(runId)),
-    );
+  // Several members share the topic's partitions between them: still each message once, in order per key.
+  it.each([1, 3])(
+    'applies 400 messages once each, in batches, skipping 100 redeliveries, in order per key (members: %i)',
+    async (members) => {
+      const runIds: string[] = Array.from({ length: 4 }, () => randomUUID());
+      // 100 events per run key; every fourth one is delivered twice.
+      const events = runIds.flatMap((runId) =>
+        Array.from({ length: 100 }, () => {
+          const event = queuedEvent(runId);
+          return { event, attributes: attributesFor(event) };
+        }),
+      );
+      await send(events.flatMap((e, i) => (i % 4 === 0 ? [e, e] : [e])));
+      await start(
+        `ordered-${members}`,
+        recorder((runId) => runIds.includes(runId)),
+        members,
+      );
 
-    const rows = await waitFor(async () => (await applied()).length >= 400 && applied(), {
-      timeoutMs: 60_000,
-      description: '400 applied messages',
-    });
-    // Stays at 400 once the redeliveries are past.
-    expect(rows).toHaveLength(400);
-    expect(new Set(rows.map((r) => r.message_id)).size).toBe(400);
-    for (const runId of runIds) {
-      const sent = events.filter((e) => e.event.subject.id === runId).map((e) => e.attributes.id);
-      expect(rows.filter((r) => r.run_id === runId).map((r) => r.message_id)).toEqual(sent);
-    }
-    expect(new Set(rows.map((r) => r.batch)).size).toBeLessThan(400);
-  });
+      const rows = await waitFor(async () => (await applied()).length >= 400 && applied(), {
+        timeoutMs: 60_000,
+        description: '400 applied messages',
+      });
+      // Stays at 400 once the redeliveries are past.
+      expect(rows).toHaveLength(400);
+      expect(new Set(rows.map((r) => r.message_id)).size).toBe(400);
+      for (const runId of runIds) {
+        const sent = events.filter((e) => e.event.subject.id === runId).map((e) => e.attributes.id);
+        expect(rows.filter((r) => r.run_id === runId).map((r) => r.message_id)).toEqual(sent);
+      }
+      expect(new Set(rows.map((r) => r.batch)).size).toBeLessThan(400);
+    },
+  );
 
   it('dead-letters the one message a batch cannot take and commits the others; a broken message at once', async () => {
     const key = randomUUID();

@@ -51,7 +51,14 @@ export interface BatchEventConsumerOptions {
   maxMessagesPerTransaction?: number;
   maxAttempts?: number;
   retryBaseMs?: number;
-  partitionsConsumedConcurrently?: number;
+  /**
+   * Group members this consumer runs (default 1), each applying one partition's batch at a time: partitions
+   * applied side by side. Not one member with kafkajs' partitionsConsumedConcurrently, because kafkajs fetches
+   * for all of a member's partitions at once and fetches again only once every batch of that fetch is applied:
+   * that member idles while its slowest batch finishes, and nothing is applied while it fetches and decodes.
+   * Members fetch on their own (measured with 4 partitions: 9,036 vs 6,525 events/s).
+   */
+  members?: number;
   /** Kafka fetch size per partition (default kafkajs' 1 MiB): bigger fetches make bigger batches. */
   maxBytesPerPartition?: number;
   /**
@@ -93,7 +100,7 @@ export class BatchEventConsumer {
   private readonly maxAttempts: number;
   private readonly retryBaseMs: number;
   private readonly schema: string;
-  private consumer?: Consumer;
+  private consumers: Consumer[] = [];
 
   constructor(private readonly options: BatchEventConsumerOptions) {
     this.byType = new Map(options.definitions.map((d) => [d.type, d]));
@@ -112,15 +119,22 @@ export class BatchEventConsumer {
     const { bus } = this.options;
     const logicalTopics = [...new Set(this.options.definitions.map((d) => d.topic))];
     await bus.ensureTopics(logicalTopics);
-    this.consumer = bus.kafka.consumer({
+    // Side by side, so they join the group in one rebalance rather than one after another.
+    await Promise.all(
+      Array.from({ length: this.options.members ?? 1 }, () => this.startMember(logicalTopics.map((t) => bus.topic(t)))),
+    );
+  }
+
+  private async startMember(topics: string[]): Promise<void> {
+    const consumer = this.options.bus.kafka.consumer({
       groupId: this.groupId,
       ...consumerSettings,
       ...(this.options.maxBytesPerPartition ? { maxBytesPerPartition: this.options.maxBytesPerPartition } : {}),
     });
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics: logicalTopics.map((t) => bus.topic(t)), fromBeginning: true });
-    await this.consumer.run({
-      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
+    this.consumers.push(consumer);
+    await consumer.connect();
+    await consumer.subscribe({ topics, fromBeginning: true });
+    await consumer.run({
       eachBatchAutoResolve: false,
       eachBatch: async (payload) => {
         const { batch } = payload;
@@ -137,8 +151,9 @@ export class BatchEventConsumer {
   }
 
   async stop(): Promise<void> {
-    await this.consumer?.disconnect();
-    this.consumer = undefined;
+    const consumers = this.consumers;
+    this.consumers = [];
+    await Promise.all(consumers.map((consumer) => consumer.disconnect()));
   }
 
   private async handleChunk(batch: Batch, messages: KafkaMessage[], heartbeat: () => Promise<void>) {

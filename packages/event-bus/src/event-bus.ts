@@ -2,6 +2,7 @@ import { parseMessage, sourceOf, type MessageData, type MessageDefinition } from
 import { currentTraceHeaders } from '@pipewright/telemetry';
 import { Kafka, Partitioners, logLevel, type Admin, type IHeaders, type Producer } from 'kafkajs';
 import { newAttributes, toKafkaMessage } from './envelope';
+import { installFastRecordDecoder } from './kafkajs/fast-record-decoder';
 import { fixKafkajsIdleRequestQueue } from './kafkajs/request-queue-idle-fix';
 import { silentLogger, type BusLogger } from './logger';
 
@@ -17,6 +18,7 @@ export interface EventBusOptions {
 }
 
 fixKafkajsIdleRequestQueue();
+installFastRecordDecoder();
 
 /**
  * One Kafka connection per service process: the idempotent producer the outbox relay

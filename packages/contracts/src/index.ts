@@ -4,6 +4,7 @@ export * from './messages';
 export * from './envelope/contract-violation';
 export * from './envelope/cloud-event';
 export * from './envelope/cdevent';
+export * from './ids/time-ordered-uuid';
 export * from './envelope/message-definition';
 export * from './pipeline-runs/pipeline-run.events';
 export * from './pipeline-runs/start-run.request';

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   CLOUD_EVENTS_SPEC_VERSION,
   JSON_CONTENT_TYPE,
@@ -6,6 +5,7 @@ import {
   fromCloudEventHeaders,
   toCloudEventHeaders,
   type CloudEventAttributes,
+  timeOrderedUuid,
 } from '@pipewright/contracts';
 import type { IHeaders, Message } from 'kafkajs';
 
@@ -28,7 +28,7 @@ export function newAttributes(fields: {
   return {
     specversion: CLOUD_EVENTS_SPEC_VERSION,
     contentType: JSON_CONTENT_TYPE,
-    id: fields.id ?? randomUUID(),
+    id: fields.id ?? timeOrderedUuid(),
     time: fields.time ?? new Date().toISOString(),
     source: fields.source,
     type: fields.type,

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
@@ -8,6 +7,7 @@ import {
   type EnvironmentCreated,
   type EnvironmentDeleted,
   type EnvironmentFailed,
+  timeOrderedUuid,
 } from '@pipewright/contracts';
 import { OutboxWriter } from '@pipewright/event-bus';
 import type { StageEnvironment as StageEnvironmentDefinition } from '@pipewright/pipeline-spec';
@@ -63,7 +63,7 @@ export class EnvironmentService {
       });
       if (earlier) return earlier;
       const environment = manager.create(StageEnvironment, {
-        id: randomUUID(),
+        id: timeOrderedUuid(),
         runId: run.id,
         stageRunId,
         name: definition.name,

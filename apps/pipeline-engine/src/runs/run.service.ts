@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import {
@@ -7,6 +6,7 @@ import {
   PipelineRunQueued,
   sourceOf,
   type VersionAllocated,
+  timeOrderedUuid,
 } from '@pipewright/contracts';
 import { OutboxWriter, PermanentFailure } from '@pipewright/event-bus';
 import { stageTasks } from '@pipewright/pipeline-spec';
@@ -65,7 +65,7 @@ export class RunService {
     const kept = continuing?.kept;
     const trace = currentTraceHeaders();
     const run = this.runs.create({
-      id: randomUUID(),
+      id: timeOrderedUuid(),
       pipelineName: graph.name,
       component: graph.component,
       team: graph.team,
@@ -93,7 +93,7 @@ export class RunService {
     const tasks: TaskRun[] = [];
     graph.stages.forEach((stageNode, stagePosition) => {
       const stage = this.stageRuns.create({
-        id: randomUUID(),
+        id: timeOrderedUuid(),
         runId: run.id,
         position: stagePosition,
         name: stageNode.name,
@@ -114,7 +114,7 @@ export class RunService {
       stageTasks(stageNode).forEach((taskNode, taskPosition) => {
         tasks.push(
           this.taskRuns.create({
-            id: randomUUID(),
+            id: timeOrderedUuid(),
             runId: run.id,
             stageRunId: stage.id,
             position: taskPosition,

@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { PipelineRunFinished } from '@pipewright/contracts';
+import { timeOrderedUuid, type PipelineRunFinished } from '@pipewright/contracts';
 import { DomainError } from '@pipewright/service-runtime';
 import { DataSource, LessThanOrEqual, type Repository } from 'typeorm';
 import { ENGINE_CONFIG } from '../config/engine-config.module';
@@ -54,7 +53,7 @@ export class TriggerService {
   ) {}
 
   async create(body: CreateTrigger, now = new Date()): Promise<TriggerDto> {
-    const base = { id: randomUUID(), component: body.component, workspace: body.workspace, createdAt: now };
+    const base = { id: timeOrderedUuid(), component: body.component, workspace: body.workspace, createdAt: now };
     let trigger: Trigger;
     switch (body.kind) {
       case 'webhook':

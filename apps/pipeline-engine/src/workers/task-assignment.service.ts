@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   poolMessagesFor,
@@ -6,6 +5,7 @@ import {
   type TaskAssignmentAccepted,
   type TaskAssignmentFinished,
   type TaskAssignmentHeartbeat,
+  timeOrderedUuid,
 } from '@pipewright/contracts';
 import type { TaskExecution } from '@pipewright/engine-core';
 import { EventBus, OutboxWriter } from '@pipewright/event-bus';
@@ -78,7 +78,7 @@ export class TaskAssignmentService {
     const { task, runId } = execution;
     const messages = poolMessagesFor(pool);
     await this.bus.ensureTopics([tasksTopic(pool)]);
-    const id = randomUUID();
+    const id = timeOrderedUuid();
     await this.dataSource.transaction(async (manager) => {
       const [taskRun] = await manager.query<{ id: string }[]>(
         `SELECT t.id FROM task_runs t JOIN stage_runs s ON s.id = t.stage_run_id

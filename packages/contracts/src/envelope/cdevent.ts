@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { timeOrderedUuid } from '../ids/time-ordered-uuid';
 
 /** CDEvents spec version our events follow. */
 export const CDEVENTS_SPEC_VERSION = '0.5.1';
@@ -46,7 +46,7 @@ export function newCDEvent<T extends string, Subject, Custom>(
   return {
     context: {
       specversion: CDEVENTS_SPEC_VERSION as typeof CDEVENTS_SPEC_VERSION,
-      id: randomUUID(),
+      id: timeOrderedUuid(),
       source,
       type,
       timestamp: new Date().toISOString(),

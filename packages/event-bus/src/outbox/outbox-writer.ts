@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { parseMessage, type MessageData, type MessageDefinition } from '@pipewright/contracts';
+import { parseMessage, type MessageData, type MessageDefinition, timeOrderedUuid } from '@pipewright/contracts';
 import { currentTraceHeaders } from '@pipewright/telemetry';
 import type { EntityManager } from 'typeorm';
 import { OutboxMessage } from './outbox-message.entity';
@@ -71,7 +70,7 @@ export class OutboxWriter {
     const rows = data.map((one) => {
       const valid = parseMessage(definition, one);
       return {
-        messageId: randomUUID(),
+        messageId: timeOrderedUuid(),
         topic: definition.topic,
         partitionKey: definition.key(valid),
         type: definition.type,

@@ -1,10 +1,9 @@
 import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdir, open, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { LocalProcessSpec } from '@pipewright/contracts';
+import { timeOrderedUuid, type LocalProcessSpec } from '@pipewright/contracts';
 import {
   EnvironmentNotReady,
   type CreatedEnvironment,
@@ -47,7 +46,7 @@ export class LocalProcessDriver implements EnvironmentDriver<LocalProcessSpec> {
     await mkdir(this.options.logDir, { recursive: true });
 
     const port = await findFreePort();
-    const resourceId = randomUUID();
+    const resourceId = timeOrderedUuid();
     const logFile = join(this.options.logDir, `${fileSafe(environmentId)}-${resourceId}.log`);
     const { pid, exit } = await spawnDetached(spec, { cwd, port, logFile });
     const startedAt = new Date();

@@ -7,8 +7,9 @@ export const SERVICE_NAME = 'build-data-repository';
 
 export const envSchema = baseServiceEnv({ port: 3002 }).extend({
   /**
-   * Kafka partitions of `pipewright.cdevents` ingested in parallel. Events of one run share a partition,
-   * so they are still applied in order; different runs (and components) proceed side by side.
+   * Kafka partitions of `pipewright.cdevents` ingested in parallel, each by its own consumer group member
+   * (see BatchEventConsumer's `members`). Events of one run share a partition, so they are still applied
+   * in order; different runs (and components) proceed side by side.
    */
   // At most 4: a batch uses two of the pool's 10 connections at once (its own, and its version allocations').
   INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(4).default(4),

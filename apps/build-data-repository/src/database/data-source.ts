@@ -8,7 +8,6 @@ import { DataSource } from 'typeorm';
 import { Component } from '../components/component.entity';
 import { EventLogEntry } from '../events/event-log-entry.entity';
 import { Run } from '../runs/run.entity';
-import { StageRun } from '../runs/stage-run.entity';
 import { TaskRun } from '../runs/task-run.entity';
 import { VersionCounter } from '../versions/version-counter.entity';
 import { Version } from '../versions/version.entity';
@@ -36,6 +35,11 @@ import { VersionsRequestedBy1763850000000 } from './migrations/1763850000000-ver
 import { TestReportsReruns1763850100000 } from './migrations/1763850100000-test-reports-reruns.migration';
 import { DeploymentsAndIncidentsLists1763850200000 } from './migrations/1763850200000-deployments-and-incidents-lists.migration';
 import { PromotionsPath1763850300000 } from './migrations/1763850300000-promotions-path.migration';
+import { StagesDerivedWhenRead1763860000000 } from './migrations/1763860000000-stages-derived-when-read.migration';
+import { EventSeqBlocks1763860100000 } from './migrations/1763860100000-event-seq-blocks.migration';
+import { EventLogAppendCost1763860200000 } from './migrations/1763860200000-event-log-append-cost.migration';
+import { DeliveryEventsIngested1763860300000 } from './migrations/1763860300000-delivery-events-ingested.migration';
+import { EventKeysCompareBytes1763860400000 } from './migrations/1763860400000-event-keys-compare-bytes.migration';
 
 export const SCHEMA = 'builddata';
 
@@ -52,7 +56,6 @@ export function dataSourceOptions(url: string): PostgresDataSourceOptions {
       Version,
       Run,
       TaskRun,
-      StageRun,
       EventLogEntry,
       TestReport,
       TestSuite,
@@ -81,6 +84,11 @@ export function dataSourceOptions(url: string): PostgresDataSourceOptions {
       TestReportsReruns1763850100000,
       DeploymentsAndIncidentsLists1763850200000,
       PromotionsPath1763850300000,
+      StagesDerivedWhenRead1763860000000,
+      EventSeqBlocks1763860100000,
+      EventLogAppendCost1763860200000,
+      DeliveryEventsIngested1763860300000,
+      EventKeysCompareBytes1763860400000,
     ],
   });
 }

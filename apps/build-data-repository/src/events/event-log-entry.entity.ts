@@ -4,8 +4,11 @@ import { bigintAsNumber } from '../database/bigint-number.transformer';
 /** One CDEvent as received (after validation against its contract). Append-only: a trigger rejects UPDATE and DELETE. */
 @Entity({ name: 'events' })
 export class EventLogEntry {
-  /** The CloudEvent id: a redelivered message is the same entry. */
-  @PrimaryColumn({ type: 'text' })
+  /**
+   * The CloudEvent id: a redelivered message is the same entry. This and the other indexed text columns
+   * compare bytes (collation "C"): see the EventKeysCompareBytes migration.
+   */
+  @PrimaryColumn({ type: 'text', collation: 'C' })
   id!: string;
 
   /** Arrival order. */
@@ -15,19 +18,19 @@ export class EventLogEntry {
   @Column({ name: 'cdevent_id', type: 'text' })
   cdeventId!: string;
 
-  @Column({ type: 'text' })
+  @Column({ type: 'text', collation: 'C' })
   type!: string;
 
   @Column({ type: 'text' })
   source!: string;
 
-  @Column({ type: 'text', nullable: true })
+  @Column({ type: 'text', nullable: true, collation: 'C' })
   subject!: string | null;
 
-  @Column({ name: 'run_id', type: 'text', nullable: true })
+  @Column({ name: 'run_id', type: 'text', nullable: true, collation: 'C' })
   runId!: string | null;
 
-  @Column({ type: 'text', nullable: true })
+  @Column({ type: 'text', nullable: true, collation: 'C' })
   component!: string | null;
 
   /** When it happened (the CDEvent's timestamp). */
@@ -37,6 +40,13 @@ export class EventLogEntry {
   @Column({ name: 'received_at', type: 'timestamptz', insert: false, update: false })
   receivedAt!: Date;
 
-  @Column({ type: 'jsonb' })
+  /**
+   * The CDEvent's JSON as received, stored as text (ingestion validated it before appending) and parsed
+   * when read.
+   */
+  @Column({
+    type: 'text',
+    transformer: { to: (value: unknown) => JSON.stringify(value), from: (text: string) => JSON.parse(text) as unknown },
+  })
   payload!: unknown;
 }

@@ -14,6 +14,9 @@ export interface ReceivedEvent {
   json?: string;
 }
 
+/** Between the payloads of one append: a control character, which JSON text holds only escaped. */
+const PAYLOAD_SEPARATOR = '\u001e';
+
 /** The append-only log of every CDEvent received. */
 @Injectable()
 export class EventLogService {
@@ -39,37 +42,49 @@ export class EventLogService {
     if (events.length === 0) return new Set();
     const table = manager.connection.getMetadata(EventLogEntry).tablePath;
     const schema = manager.connection.getMetadata(EventLogEntry).schema ?? 'public';
-    const [turn] = await manager.query<{ turn: string; seqs: string[] }[]>(
-      `SELECT turn, seqs FROM "${schema}".events_take_turn($1)`,
+    const [turn] = await manager.query<{ turn: string; first_seq: string }[]>(
+      `SELECT turn, first_seq FROM "${schema}".events_take_turn($1)`,
       [events.length],
     );
-    // The rows go as ONE JSON text parameter, each event's JSON as received spliced in: Node neither
-    // stringifies payloads again nor escapes them into array literals (that cost more than the rest of
-    // ingestion together); Postgres parses each payload once, as it would anyway for the jsonb column.
+    // The rows' columns go as ONE JSON text parameter, and their payloads as ONE text: each event's JSON as
+    // received, separated by U+001E, which JSON text cannot hold unescaped. Node neither stringifies payloads
+    // again nor escapes them into array literals (that cost more than the rest of ingestion together), and
+    // Postgres does not parse them: json_to_recordset would have parsed each twice (once in the whole
+    // document, once as a json column).
     let rows = '[';
+    let payloads = '';
     for (const { attributes, event, runId, json } of events) {
       const facts = factsOf(attributes.type, event);
-      const fields = JSON.stringify([
-        attributes.id,
-        event.context.id,
-        attributes.type,
-        attributes.source,
-        attributes.subject ?? null,
-        runId === undefined ? facts.runId : runId,
-        facts.component,
-        event.context.timestamp,
-      ]);
-      rows += `${rows.length > 1 ? ',' : ''}${fields.slice(0, -1)},${json ?? JSON.stringify(event)}]`;
+      const fields = JSON.stringify({
+        id: attributes.id,
+        cdevent_id: event.context.id,
+        type: attributes.type,
+        source: attributes.source,
+        subject: attributes.subject ?? null,
+        run_id: runId === undefined ? facts.runId : runId,
+        component: facts.component,
+        time: event.context.timestamp,
+      });
+      const payload = json ?? JSON.stringify(event);
+      const first = rows.length === 1;
+      rows += first ? fields : `,${fields}`;
+      payloads += first ? payload : `${PAYLOAD_SEPARATOR}${payload}`;
     }
     rows += ']';
+    // ROWS FROM zips the two functions' rows side by side: the n-th payload belongs to the n-th row.
     const appended = await manager.query<{ id: string }[]>(
       `INSERT INTO ${table} (seq, id, cdevent_id, type, source, subject, run_id, component, time, payload)
        OVERRIDING SYSTEM VALUE
-       SELECT ($1::bigint[])[n], e->>0, e->>1, e->>2, e->>3, e->>4, e->>5, e->>6, (e->>7)::timestamptz, e->8
-       FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS incoming(e, n)
+       SELECT $1::bigint + ordinality - 1, id, cdevent_id, type, source, subject, run_id, component, time, payload
+       FROM ROWS FROM (
+         json_to_recordset($2::json) AS (
+           id text, cdevent_id text, type text, source text, subject text, run_id text, component text,
+           time timestamptz),
+         string_to_table($3::text, E'\\x1e')
+       ) WITH ORDINALITY AS incoming(id, cdevent_id, type, source, subject, run_id, component, time, payload, ordinality)
        ON CONFLICT (id) DO NOTHING
        RETURNING id`,
-      [turn!.seqs, rows],
+      [turn!.first_seq, rows, payloads],
     );
     await manager.query(`SELECT "${schema}".events_await_turn($1)`, [turn!.turn]);
     return new Set(appended.map((row) => row.id));

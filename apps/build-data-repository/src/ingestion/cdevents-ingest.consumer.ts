@@ -32,7 +32,7 @@ export class CDEventsIngestConsumer implements OnApplicationBootstrap, OnModuleD
       definitions: CDEVENT_DEFINITIONS,
       handler: (messages, { manager }) => ingest.apply(manager, messages),
       deduplication: 'handler',
-      partitionsConsumedConcurrently: config.INGEST_CONCURRENCY,
+      members: config.INGEST_CONCURRENCY,
       maxMessagesPerTransaction: config.INGEST_BATCH_SIZE,
       // Fetches big enough to fill a transaction (our events are about 1 KiB each).
       maxBytesPerPartition: config.INGEST_BATCH_SIZE * 2_048,

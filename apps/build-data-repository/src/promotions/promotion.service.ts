@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { VERSION_PROMOTED, VersionPromoted, newCDEvent } from '@pipewright/contracts';
+import { VERSION_PROMOTED, VersionPromoted, newCDEvent, timeOrderedUuid } from '@pipewright/contracts';
 import { EventBus, OutboxWriter } from '@pipewright/event-bus';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ComponentService } from '../components/component.service';
@@ -76,7 +75,7 @@ export class PromotionService {
       );
       const promotedAt = new Date(event.context.timestamp);
       await manager.insert(Promotion, {
-        id: randomUUID(),
+        id: timeOrderedUuid(),
         component,
         version,
         environment: request.environment,

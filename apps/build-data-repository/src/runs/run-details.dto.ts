@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { iso, runSummarySchema, toRunSummary } from './list-runs.dto';
 import { TASK_RUN_STATUSES, type RunStatus } from './run-merge';
 import type { Run } from './run.entity';
-import type { StageRun } from './stage-run.entity';
+import { stagesOfRun, type StageSummary } from './stage-summary';
 import type { TaskRun } from './task-run.entity';
 
 export const runParamsSchema = z.object({ id: z.string().min(1).max(200) });
@@ -53,22 +53,22 @@ export const runDetailsSchema = runSummarySchema.extend({
 export type RunDetails = z.infer<typeof runDetailsSchema>;
 
 /**
- * What a stage's stored status means once the run is over: one never started was skipped, and one whose
- * started tasks all finished is finished even if the run skipped its other tasks (after a failure).
+ * What a stage's status, as its task runs show it, means once the run is over: one never started was
+ * skipped, and one whose started tasks all finished is finished even if the run skipped its other tasks
+ * (after a failure).
  */
-export function stageStatusOf(stage: Pick<StageRun, 'status' | 'tasksStarted' | 'tasksFinished'>, run: RunStatus) {
+export function stageStatusOf(stage: Pick<StageSummary, 'status' | 'tasksStarted' | 'tasksFinished'>, run: RunStatus) {
   if (run !== 'finished' || stage.status === 'finished') return stage.status;
   if (stage.status === 'pending') return 'skipped';
   return stage.tasksFinished === stage.tasksStarted ? 'finished' : 'running';
 }
 
-export function toRunDetails(run: Run, stages: StageRun[], taskRuns: TaskRun[]): RunDetails {
-  const tasksOf = new Map<string, TaskRun[]>();
-  for (const task of taskRuns) tasksOf.set(task.stage, [...(tasksOf.get(task.stage) ?? []), task]);
+/** `taskRuns`: every attempt of the run, in the order they started. */
+export function toRunDetails(run: Run, taskRuns: TaskRun[]): RunDetails {
   return {
     ...toRunSummary(run),
     definition: run.definition,
-    stages: stages.map((stage) => ({
+    stages: stagesOfRun(run.definition, taskRuns).map((stage) => ({
       name: stage.name,
       position: stage.position,
       status: stageStatusOf(stage, run.status),
@@ -79,7 +79,7 @@ export function toRunDetails(run: Run, stages: StageRun[], taskRuns: TaskRun[]):
       startedAt: iso(stage.startedAt),
       finishedAt: iso(stage.finishedAt),
       durationMs: stage.durationMs,
-      taskRuns: (tasksOf.get(stage.name) ?? []).map((task) => ({
+      taskRuns: stage.attempts.map((task) => ({
         id: task.id,
         taskName: task.taskName,
         attempt: task.attempt,

@@ -39,16 +39,3 @@ export function asRunEvent(message: ValidatedMessage): RunEvent | undefined {
   if (!RUN_EVENT_TYPES.has(message.attributes.type)) return undefined;
   return { type: message.attributes.type, event: message.data } as RunEvent;
 }
-
-/** The run an event belongs to. */
-export function runIdOf(runEvent: RunEvent): string {
-  switch (runEvent.type) {
-    case PIPELINE_RUN_QUEUED:
-    case PIPELINE_RUN_STARTED:
-    case PIPELINE_RUN_FINISHED:
-      return runEvent.event.subject.id;
-    case TASK_RUN_STARTED:
-    case TASK_RUN_FINISHED:
-      return runEvent.event.subject.content.pipelineRun.id;
-  }
-}

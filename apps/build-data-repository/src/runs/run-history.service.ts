@@ -5,7 +5,6 @@ import { toPage, type Page } from '../pagination/cursor';
 import { toRunSummary, type ListRunsQuery, type RunSummary } from './list-runs.dto';
 import { RunNotFound } from './run.errors';
 import { Run } from './run.entity';
-import { StageRun } from './stage-run.entity';
 import { TaskRun } from './task-run.entity';
 
 /** Reads runs as executed: the history list and one run's graph. */
@@ -13,7 +12,6 @@ import { TaskRun } from './task-run.entity';
 export class RunHistoryService {
   constructor(
     @InjectRepository(Run) private readonly runs: Repository<Run>,
-    @InjectRepository(StageRun) private readonly stageRuns: Repository<StageRun>,
     @InjectRepository(TaskRun) private readonly taskRuns: Repository<TaskRun>,
   ) {}
 
@@ -58,20 +56,12 @@ export class RunHistoryService {
   }
 
   /**
-   * The run with its stages (in the definition's order) and every task attempt (in the order they started).
+   * The run with every task attempt (in the order they started); its stages are derived from them.
    * @throws RunNotFound
    */
-  async get(runId: string): Promise<{ run: Run; stages: StageRun[]; taskRuns: TaskRun[] }> {
-    const run = await this.runs.findOneBy({ id: runId });
-    if (!run) throw new RunNotFound(runId);
-    const [stages, taskRuns] = await Promise.all([
-      this.stageRuns
-        .createQueryBuilder('stage')
-        .where('stage.run_id = :runId', { runId })
-        .orderBy('stage.position', 'ASC', 'NULLS LAST')
-        .addOrderBy('stage.started_at', 'ASC', 'NULLS LAST')
-        .addOrderBy('stage.name', 'ASC')
-        .getMany(),
+  async get(runId: string): Promise<{ run: Run; taskRuns: TaskRun[] }> {
+    const [run, taskRuns] = await Promise.all([
+      this.runs.findOneBy({ id: runId }),
       this.taskRuns
         .createQueryBuilder('task')
         .where('task.run_id = :runId', { runId })
@@ -80,6 +70,7 @@ export class RunHistoryService {
         .addOrderBy('task.id', 'ASC')
         .getMany(),
     ]);
-    return { run, stages, taskRuns };
+    if (!run) throw new RunNotFound(runId);
+    return { run, taskRuns };
   }
 }

@@ -10,7 +10,7 @@ import type { EntityManager } from 'typeorm';
 import { ComponentService, type RegisteredComponent } from '../components/component.service';
 import { mergeUpsertMany } from '../database/merge-upsert-many';
 import { RunVersionAllocator, type ComponentRuns, type RunToVersion } from '../versions/run-version-allocator.service';
-import { asRunEvent, runIdOf, type RunEvent, type ValidatedMessage } from './run-event';
+import { asRunEvent, type RunEvent, type ValidatedMessage } from './run-event';
 import {
   finishedRun,
   finishedTaskRun,
@@ -23,7 +23,6 @@ import {
   type TaskRunPatch,
 } from './run-merge';
 import { Run } from './run.entity';
-import { StageRecorder, type StageKey } from './stage-recorder.service';
 import { TaskRun } from './task-run.entity';
 
 /** A queued run that wants its version, from the message `messageId`. */
@@ -42,7 +41,6 @@ export class RunRecorder {
   constructor(
     private readonly components: ComponentService,
     private readonly allocator: RunVersionAllocator,
-    private readonly stages: StageRecorder,
   ) {}
 
   /** Records the run and task-run events among `messages` (in delivery order); other messages are ignored. */
@@ -51,22 +49,14 @@ export class RunRecorder {
     await this.recordVersions(manager, await this.versionRequests(manager, messages));
   }
 
-  /** The runs, task runs and stage runs of `messages`: everything but the versions of queued runs. */
+  /** The runs and task runs of `messages` (stages are derived from them when read): all but queued runs' versions. */
   async recordRuns(manager: EntityManager, messages: readonly ValidatedMessage[]): Promise<void> {
     const events = messages.map(asRunEvent).filter((e): e is RunEvent => e !== undefined);
     if (events.length === 0) return;
-    // Events of a run come from one partition, read by one consumer; during a rebalance two consumers
-    // may briefly hold it. The lock keeps their batches from interleaving on one run (ids sorted: no deadlock).
-    const runIds = [...new Set(events.map(runIdOf))].sort();
-    await manager.query(
-      `SELECT pg_advisory_xact_lock(hashtextextended('run:' || id, 0)) FROM unnest($1::text[]) AS id`,
-      [runIds],
-    );
-
-    const queued = events.flatMap((e) => (e.type === PIPELINE_RUN_QUEUED ? [e.event] : []));
+    // No lock per run: during a rebalance two consumers may briefly apply batches of one run side by side,
+    // and every write is one upsert whose merge rules converge in any order (rows locked in id order).
     const runPatches: RunPatch[] = [];
     const taskPatches: TaskRunPatch[] = [];
-    const touchedStages: StageKey[] = [];
     for (const runEvent of events) {
       switch (runEvent.type) {
         case PIPELINE_RUN_QUEUED:
@@ -79,22 +69,15 @@ export class RunRecorder {
           runPatches.push(finishedRun(runEvent.event));
           break;
         case TASK_RUN_STARTED:
-        case TASK_RUN_FINISHED: {
-          const patch =
-            runEvent.type === TASK_RUN_STARTED ? startedTaskRun(runEvent.event) : finishedTaskRun(runEvent.event);
-          taskPatches.push(patch);
-          touchedStages.push({ runId: patch.runId, stage: patch.stage });
+          taskPatches.push(startedTaskRun(runEvent.event));
           break;
-        }
+        case TASK_RUN_FINISHED:
+          taskPatches.push(finishedTaskRun(runEvent.event));
+          break;
       }
     }
     await mergeUpsertMany(manager, Run, runMergeRules, runPatches);
     await mergeUpsertMany(manager, TaskRun, taskRunMergeRules, taskPatches);
-    await this.stages.update(
-      manager,
-      queued.map((event) => ({ runId: event.subject.id, definition: event.customData.definition })),
-      touchedStages,
-    );
   }
 
   /**

@@ -27,7 +27,7 @@ export class RunsController {
     responses: { 200: { description: 'The run', schema: runDetailsSchema }, 404: { description: 'Unknown run' } },
   })
   async get(@ZodParams(runParamsSchema) params: RunParams): Promise<RunDetails> {
-    const { run, stages, taskRuns } = await this.history.get(params.id);
-    return toRunDetails(run, stages, taskRuns);
+    const { run, taskRuns } = await this.history.get(params.id);
+    return toRunDetails(run, taskRuns);
   }
 }

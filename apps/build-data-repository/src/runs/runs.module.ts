@@ -6,14 +6,12 @@ import { RunHistoryService } from './run-history.service';
 import { RunRecorder } from './run-recorder.service';
 import { Run } from './run.entity';
 import { RunsController } from './runs.controller';
-import { StageRecorder } from './stage-recorder.service';
-import { StageRun } from './stage-run.entity';
 import { TaskRun } from './task-run.entity';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Run, StageRun, TaskRun]), ComponentsModule, VersionsModule],
+  imports: [TypeOrmModule.forFeature([Run, TaskRun]), ComponentsModule, VersionsModule],
   controllers: [RunsController],
-  providers: [RunRecorder, StageRecorder, RunHistoryService],
+  providers: [RunRecorder, RunHistoryService],
   exports: [RunRecorder],
 })
 export class RunsModule {}

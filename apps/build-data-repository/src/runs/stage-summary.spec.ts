@@ -1,4 +1,4 @@
-import { plannedStages, summarizeStage, type TaskAttempt } from './stage-summary';
+import { plannedStages, stagesOfRun, summarizeStage, type TaskAttempt } from './stage-summary';
 
 const at = (seconds: number) => new Date(Date.UTC(2026, 10, 22, 10, 0, seconds));
 
@@ -114,6 +114,69 @@ describe(plannedStages.name, () => {
       { name: 'build', position: 0, taskCount: 5 },
       { name: 'legacy', position: 1, taskCount: 2 },
       { name: 'unknown', position: 2, taskCount: null },
+    ]);
+  });
+});
+
+describe(stagesOfRun.name, () => {
+  const definition = {
+    stages: [
+      { name: 'build', tasks: [{}, {}] },
+      { name: 'deploy', tasks: [{}] },
+    ],
+  };
+  const inStage = (stage: string, overrides: Partial<TaskAttempt> & Pick<TaskAttempt, 'taskName'>) => ({
+    stage,
+    ...attempt(overrides),
+  });
+
+  it('lists the planned stages in the definition’s order, each summarized from its own task runs', () => {
+    const compile = inStage('build', { taskName: 'compile', startedAt: at(2), finishedAt: at(5) });
+    const lint = inStage('build', { taskName: 'lint', startedAt: at(3), finishedAt: at(4), outcome: 'failure' });
+
+    const sut = stagesOfRun(definition, [compile, lint]);
+
+    expect(sut).toEqual([
+      {
+        name: 'build',
+        position: 0,
+        taskCount: 2,
+        status: 'finished',
+        outcome: 'failure',
+        tasksStarted: 2,
+        tasksFinished: 2,
+        startedAt: at(2),
+        finishedAt: at(5),
+        durationMs: 3_000,
+        attempts: [compile, lint],
+      },
+      expect.objectContaining({ name: 'deploy', position: 1, taskCount: 1, status: 'pending', attempts: [] }),
+    ]);
+  });
+
+  it('lists stages only task runs name after the planned ones, by first start, then by name', () => {
+    const late = inStage('late', { taskName: 'a', startedAt: at(9) });
+    const early = inStage('early', { taskName: 'b', startedAt: at(1) });
+    const neverStartedB = inStage('b-unstarted', { taskName: 'c', startedAt: null });
+    const neverStartedA = inStage('a-unstarted', { taskName: 'd', startedAt: null });
+
+    const sut = stagesOfRun(definition, [late, neverStartedB, early, neverStartedA]);
+
+    expect(sut.map((stage) => [stage.name, stage.position])).toEqual([
+      ['build', 0],
+      ['deploy', 1],
+      ['early', null],
+      ['late', null],
+      ['a-unstarted', null],
+      ['b-unstarted', null],
+    ]);
+    // Without a definition a stage is finished once every task seen has finished.
+    expect(sut[2]).toMatchObject({ taskCount: null, status: 'finished', tasksStarted: 1 });
+  });
+
+  it('has only the stages task runs name while the definition is not known yet', () => {
+    expect(stagesOfRun(null, [inStage('build', { taskName: 'compile' })]).map((stage) => stage.name)).toEqual([
+      'build',
     ]);
   });
 });

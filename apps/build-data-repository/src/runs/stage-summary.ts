@@ -72,7 +72,8 @@ function latestOf(dates: (Date | null)[]): Date | null {
 
 export interface PlannedStage {
   name: string;
-  position: number;
+  /** Index in the definition's stages; null for a stage it does not list. */
+  position: number | null;
   taskCount: number | null;
 }
 
@@ -98,6 +99,42 @@ function countTasks(sections: z.infer<typeof sectionsShape>): number {
     (count, step) => count + (step.kind === 'parallel' ? step.lanes.flat().length : 1),
     0,
   );
+}
+
+/** A stage of a run: where its definition places it, summarized from its task runs. */
+export interface StageOfRun<T extends TaskAttempt> extends PlannedStage, StageSummary {
+  /** Its task runs, in the order given. */
+  attempts: T[];
+}
+
+/**
+ * The stages of a run: those its definition snapshot plans, in order, then those only its task runs name
+ * (the run's queued event not received yet, or a tool that reports no definition) by first start, then
+ * name. Derived when read, not kept up to date while ingesting: every event of a task would otherwise
+ * re-read the stage's task runs to summarize it again.
+ */
+export function stagesOfRun<T extends TaskAttempt & { stage: string }>(
+  definition: Record<string, unknown> | null | undefined,
+  attempts: readonly T[],
+): StageOfRun<T>[] {
+  const attemptsOf = new Map<string, T[]>();
+  for (const attempt of attempts) {
+    const known = attemptsOf.get(attempt.stage);
+    if (known) known.push(attempt);
+    else attemptsOf.set(attempt.stage, [attempt]);
+  }
+  const summarized = (stage: PlannedStage): StageOfRun<T> => {
+    const ofStage = attemptsOf.get(stage.name) ?? [];
+    return { ...stage, ...summarizeStage(ofStage, stage.taskCount), attempts: ofStage };
+  };
+  const planned = plannedStages(definition);
+  const plannedNames = new Set(planned.map((stage) => stage.name));
+  const startOf = (stage: StageSummary) => stage.startedAt?.getTime() ?? Infinity;
+  const unplanned = [...attemptsOf.keys()]
+    .filter((name) => !plannedNames.has(name))
+    .map((name) => summarized({ name, position: null, taskCount: null }))
+    .sort((a, b) => startOf(a) - startOf(b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return [...planned.map(summarized), ...unplanned];
 }
 
 /** The stages a definition snapshot plans, in order; none when it has no readable `stages` list. */

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { timeOrderedUuid } from '@pipewright/contracts';
 import { ValidationError } from '@pipewright/service-runtime';
 import { DataSource, In } from 'typeorm';
 import { EventLogEntry } from '../events/event-log-entry.entity';
@@ -29,7 +29,7 @@ export class SubscriptionService {
       if (!(error instanceof WebhookTargetRefused)) throw error;
       throw new ValidationError('request body', [{ path: 'url', message: error.message }]);
     }
-    const id = randomUUID();
+    const id = timeOrderedUuid();
     const subscriptions = this.dataSource.getMetadata(Subscription).tablePath;
     const events = this.dataSource.getMetadata(EventLogEntry).tablePath;
     // One statement: it locks the subscriptions table before reading the newest seq, so the fan-out

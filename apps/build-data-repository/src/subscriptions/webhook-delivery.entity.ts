@@ -13,7 +13,7 @@ export class WebhookDelivery {
   subscriptionId!: string;
 
   /** The CloudEvent id (the event log entry). */
-  @Column({ name: 'event_id', type: 'text' })
+  @Column({ name: 'event_id', type: 'text', collation: 'C' }) // as events.id
   eventId!: string;
 
   @Column({ name: 'event_type', type: 'text' })

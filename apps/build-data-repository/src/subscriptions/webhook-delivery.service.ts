@@ -25,7 +25,8 @@ interface ClaimedRow {
   source: string;
   subject: string | null;
   time: Date;
-  payload: unknown;
+  /** The CDEvent's JSON text as received. */
+  payload: string;
 }
 
 /**
@@ -128,6 +129,6 @@ function structuredCloudEvent(row: ClaimedRow) {
     ...(row.subject === null ? {} : { subject: row.subject }),
     time: row.time.toISOString(),
     datacontenttype: 'application/json',
-    data: row.payload,
+    data: JSON.parse(row.payload) as unknown,
   };
 }

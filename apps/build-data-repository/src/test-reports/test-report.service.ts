@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import {
   TESTSUITE_RUN_FINISHED,
@@ -7,6 +6,7 @@ import {
   newCDEvent,
   type Outcome,
   type TestSummary,
+  timeOrderedUuid,
 } from '@pipewright/contracts';
 import { EventBus, OutboxWriter } from '@pipewright/event-bus';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -101,7 +101,7 @@ export class TestReportService {
             where: { runId, taskName: options.taskName },
             order: { attempt: 'DESC' },
           });
-    const id = randomUUID();
+    const id = timeOrderedUuid();
     const outcome = outcomeOf(parsed.summary);
     const event = newCDEvent(
       TESTSUITE_RUN_FINISHED,

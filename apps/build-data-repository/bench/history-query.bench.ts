@@ -94,15 +94,6 @@ async function seed(query: (sql: string, parameters?: unknown[]) => Promise<unkn
   );
   await query(
     `
-    INSERT INTO stage_runs (run_id, name, position, task_count, status, outcome, tasks_started, tasks_finished,
-                            started_at, finished_at, duration_ms)
-    SELECT ${run}, (ARRAY['build','test','deploy'])[s + 1], s, 3, 'finished', 'success', 3, 3,
-           ${queuedAt} + s * interval '6 seconds', ${queuedAt} + (s + 1) * interval '6 seconds', 6000
-    FROM generate_series(0, $1 - 1) AS r, generate_series(0, 2) AS s`,
-    [runs],
-  );
-  await query(
-    `
     INSERT INTO task_runs (id, run_id, component, stage, task_name, attempt, status, outcome, exit_code,
                            started_at, finished_at, duration_ms)
     SELECT ${run} || '-' || s || '-' || t, ${run}, 'component-' || (r % 100), (ARRAY['build','test','deploy'])[s + 1],
@@ -119,18 +110,17 @@ async function seed(query: (sql: string, parameters?: unknown[]) => Promise<unkn
                 WHEN e = 19 THEN 'dev.cdevents.pipelinerun.finished.0.3.0' WHEN e % 2 = 0 THEN 'dev.cdevents.taskrun.started.0.3.0'
                 ELSE 'dev.cdevents.taskrun.finished.0.3.0' END,
            '/pipewright/pipeline-engine', ${run}, ${run}, 'component-' || (r % 100), ${queuedAt} + e * interval '1 second',
-           jsonb_build_object('context', jsonb_build_object('id', 'cd-' || r || '-' || e, 'specversion', '0.5.1',
+           json_build_object('context', json_build_object('id', 'cd-' || r || '-' || e, 'specversion', '0.5.1',
              'source', '/pipewright/pipeline-engine', 'timestamp', ${queuedAt} + e * interval '1 second'),
-             'subject', jsonb_build_object('id', ${run}, 'content', jsonb_build_object('pipelineName', 'build-and-deploy',
-               'pipelineRun', jsonb_build_object('id', ${run}))),
-             'customData', jsonb_build_object('component', 'component-' || (r % 100), 'team', 'team-' || (r % 20),
+             'subject', json_build_object('id', ${run}, 'content', json_build_object('pipelineName', 'build-and-deploy',
+               'pipelineRun', json_build_object('id', ${run}))),
+             'customData', json_build_object('component', 'component-' || (r % 100), 'team', 'team-' || (r % 20),
                'stage', 'build', 'attempt', 1, 'exitCode', 0, 'durationMs', 2000))
     FROM generate_series(0, $1 - 1) AS r, generate_series(0, ${EVENTS_PER_RUN - 1}) AS e`,
     [runs],
   );
   await query(`ALTER TABLE events ENABLE TRIGGER events_notify`);
   await query(`VACUUM ANALYZE runs`);
-  await query(`VACUUM ANALYZE stage_runs`);
   await query(`VACUUM ANALYZE task_runs`);
   await query(`VACUUM ANALYZE events`);
 }

@@ -1,8 +1,11 @@
-import { Topics, VERSION_ALLOCATED } from '@pipewright/contracts';
+import { timeOrderedUuid, Topics, VERSION_ALLOCATED } from '@pipewright/contracts';
 import { EventBus } from '@pipewright/event-bus';
 import { cpuOfProcesses, LOCAL_SERVERS } from '@pipewright/testing';
 import { availableParallelism, loadavg } from 'node:os';
 import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { runMigrations } from '@pipewright/service-runtime';
+import { dataSourceOptions, SCHEMA } from '../src/database/data-source';
 import { benchServices, startBenchApp, type BenchServices } from './support/bench-app';
 import { EVENTS_PER_RUN, interleavedRuns, runMessages, STAGES, TASKS_PER_STAGE } from './support/run-event-stream';
 import { log, round, since } from './support/stats';
@@ -53,6 +56,7 @@ export async function ingestBench(): Promise<string> {
       const servers = serversCpu();
       log(`ingest: all consumed in ${round(seconds)} s`);
       const check = await checkRows(services.database.url, runs, produced.unique);
+      const stages = await checkStages(app.baseUrl, services.database.url, 200);
       console.log(`ingest: baseline raw INSERT (same rows, same indexes, no Kafka): ${Math.round(baseline)} rows/s`);
       console.log(
         `ingest: ${produced.unique} events + ${produced.redeliveries} redeliveries of ${runs} runs in ${round(seconds)} s`,
@@ -63,11 +67,15 @@ export async function ingestBench(): Promise<string> {
       console.log(`ingest: load average at the end ${loadavg().map(round).join(' ')}`);
       console.log(cpuBudget(cpuPerEvent, serversAtStart, servers, produced.unique + produced.redeliveries));
       console.log(
-        `ingest: rows check: lost=${check.lost} duplicated=${check.duplicated} runs-finished=${check.finishedRuns}/${runs} task-runs=${check.taskRuns} stage-runs-finished=${check.finishedStages} versions=${check.versions}`,
+        `ingest: rows check: lost=${check.lost} duplicated=${check.duplicated} runs-finished=${check.finishedRuns}/${runs} task-runs=${check.taskRuns} versions=${check.versions}`,
       );
       if (seconds < MIN_SECONDS)
         console.log(`ingest: ran ${round(seconds)} s < ${MIN_SECONDS} s: raise BENCH_INGEST_RUNS`);
-      if (check.lost > 0 || check.duplicated > 0) console.log('ingest: FAILED the rows check');
+      console.log(
+        `ingest: stages check (GET /runs/:id of ${stages.runs} random runs): ${stages.finished}/${stages.runs * STAGES.length} stages finished`,
+      );
+      if (check.lost > 0 || check.duplicated > 0 || stages.finished !== stages.runs * STAGES.length)
+        console.log('ingest: FAILED the rows check');
       return `ingest: ${Math.round(rate)} events/s (target >= ${TARGET})`;
     } finally {
       await app.close();
@@ -186,7 +194,6 @@ async function checkRows(url: string, runs: number, produced: number) {
       duplicated: stored - distinct,
       finishedRuns: await count(`SELECT count(*) AS n FROM runs WHERE status = 'finished' AND version IS NOT NULL`),
       taskRuns: `${await count(`SELECT count(*) AS n FROM task_runs WHERE status = 'finished'`)}/${runs * STAGES.length * TASKS_PER_STAGE}`,
-      finishedStages: `${await count(`SELECT count(*) AS n FROM stage_runs WHERE status = 'finished'`)}/${runs * STAGES.length}`,
       versions: `${await count(`SELECT count(*) AS n FROM versions`)}/${runs}`,
     };
   } finally {
@@ -194,20 +201,37 @@ async function checkRows(url: string, runs: number, produced: number) {
   }
 }
 
+/** Stages are derived when a run is read: every stage of `sample` random runs, read through the API, finished. */
+async function checkStages(baseUrl: string, url: string, sample: number) {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ id: string }>(`SELECT id FROM builddata.runs ORDER BY random() LIMIT $1`, [
+      sample,
+    ]);
+    let finished = 0;
+    for (const { id } of rows) {
+      const response = await fetch(`${baseUrl}/runs/${id}`);
+      const run = (await response.json()) as { stages: { status: string }[] };
+      finished += run.stages.filter((stage) => stage.status === 'finished').length;
+    }
+    return { runs: rows.length, finished };
+  } finally {
+    await client.end();
+  }
+}
+
 /** Multi-row INSERTs of event rows like ingestion writes, 4 connections, 10 s, into a copy of the events table. */
 async function rawInsertBaseline(services: BenchServices): Promise<number> {
-  const admin = new Client({ connectionString: services.database.url });
-  await admin.connect();
-  // The same table the service creates (migrations not run yet in this database): columns and indexes of events.
-  await admin.query(`
-    CREATE TABLE baseline_events (
-      id text PRIMARY KEY, seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE, cdevent_id text NOT NULL, type text NOT NULL,
-      source text NOT NULL, subject text, run_id text, component text, time timestamptz NOT NULL,
-      received_at timestamptz NOT NULL DEFAULT now(), payload jsonb NOT NULL)`);
-  for (const index of ['run_id, seq', 'type, time', 'component, seq', 'type, seq', 'subject, seq']) {
-    await admin.query(`CREATE INDEX ON baseline_events (${index})`);
+  // The service's own events table (its migrations run here first): same columns, collations and indexes.
+  const dataSource = new DataSource(dataSourceOptions(services.database.url));
+  await dataSource.initialize();
+  try {
+    await runMigrations(dataSource);
+    await dataSource.query(`CREATE TABLE public.baseline_events (LIKE ${SCHEMA}.events INCLUDING ALL)`);
+  } finally {
+    await dataSource.destroy();
   }
-  await admin.end();
   const rows = Array.from({ length: 50 }, (_, i) => runMessages(i, Date.now())).flat();
   const columns = (offset: number) => {
     const chunk = Array.from({ length: 1_000 }, (_, i) => rows[(offset + i) % rows.length]!);
@@ -215,7 +239,7 @@ async function rawInsertBaseline(services: BenchServices): Promise<number> {
       (m) => JSON.parse(m.value) as { context: { id: string; timestamp: string }; customData?: { component?: string } },
     );
     return [
-      chunk.map(() => crypto.randomUUID()),
+      chunk.map(() => timeOrderedUuid()),
       parsed.map((e) => e.context.id),
       chunk.map((m) => m.headers.ce_type!),
       chunk.map((m) => m.headers.ce_source!),
@@ -236,8 +260,8 @@ async function rawInsertBaseline(services: BenchServices): Promise<number> {
       try {
         for (let offset = worker * 1_000; performance.now() < deadline; offset += 4_000) {
           await client.query(
-            `INSERT INTO baseline_events (id, cdevent_id, type, source, subject, run_id, component, time, payload)
-             SELECT id, c, t, s, sub, r, comp, tm, p::jsonb FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],
+            `INSERT INTO public.baseline_events (id, cdevent_id, type, source, subject, run_id, component, time, payload)
+             SELECT id, c, t, s, sub, r, comp, tm, p FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],
                $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::text[]) AS x(id, c, t, s, sub, r, comp, tm, p)`,
             columns(offset),
           );
@@ -251,7 +275,7 @@ async function rawInsertBaseline(services: BenchServices): Promise<number> {
   const rate = inserted / (since(start) / 1_000);
   const cleanup = new Client({ connectionString: services.database.url });
   await cleanup.connect();
-  await cleanup.query('DROP TABLE baseline_events');
+  await cleanup.query('DROP TABLE public.baseline_events');
   await cleanup.end();
   return rate;
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   ENVIRONMENT_CREATED,
   ENVIRONMENT_DELETED,
@@ -9,6 +8,7 @@ import {
   TASK_RUN_STARTED,
   newCDEvent,
   sourceOf,
+  timeOrderedUuid,
   toCloudEventHeaders,
   type CloudEventAttributes,
 } from '@pipewright/contracts';
@@ -36,7 +36,7 @@ function message(
 ): BenchMessage {
   const attributes: CloudEventAttributes = {
     specversion: '1.0',
-    id: randomUUID(),
+    id: timeOrderedUuid(Date.parse(event.context.timestamp)),
     source: event.context.source,
     type: event.context.type,
     subject,
@@ -57,7 +57,8 @@ const definition = {
 
 /** Every event of one realistic run, in the order the engine emits them. */
 export function runMessages(runNumber: number, startMs: number): BenchMessage[] {
-  const runId = randomUUID();
+  // Ids as the platform makes them (time-ordered), from the time the bench pretends each thing happened.
+  const runId = timeOrderedUuid(startMs);
   const component = `component-${runNumber % 100}`;
   const team = `team-${runNumber % 20}`;
   const owner = { component, team, solution: `solution-${runNumber % 5}` };
@@ -94,10 +95,12 @@ export function runMessages(runNumber: number, startMs: number): BenchMessage[] 
   const failing = runNumber % 10 === 0;
   for (const stage of STAGES) {
     if (stage === 'deploy') {
-      const env = { id: randomUUID(), source: provisioner, content: { name: `test-${runNumber}` } };
+      const env = { id: timeOrderedUuid(startMs + clock), source: provisioner, content: { name: `test-${runNumber}` } };
       const tags = { service: component, team, solution: owner.solution, environment: 'test', size: 'small' };
       const envOwner = { runId, component, driver: 'local-process', lifetime: 'ephemeral' as const, tags };
-      const resources = [{ id: randomUUID(), type: 'process', size: 'small', startedAt: at(clock), tags }];
+      const resources = [
+        { id: timeOrderedUuid(startMs + clock), type: 'process', size: 'small', startedAt: at(clock), tags },
+      ];
       messages.push(
         message(
           stamp(newCDEvent(ENVIRONMENT_CREATED, provisioner, env, { ...envOwner, resources }), clock),
@@ -109,7 +112,7 @@ export function runMessages(runNumber: number, startMs: number): BenchMessage[] 
     }
     for (let i = 0; i < TASKS_PER_STAGE; i++) {
       const task = {
-        id: randomUUID(),
+        id: timeOrderedUuid(startMs + clock),
         source: engine,
         content: { taskName: `${stage}-${i}`, pipelineRun: { id: runId } },
       };

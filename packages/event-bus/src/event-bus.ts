@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseMessage, sourceOf, type MessageData, type MessageDefinition } from '@pipewright/contracts';
 import { currentTraceHeaders } from '@pipewright/telemetry';
 import { Kafka, Partitioners, logLevel, type Admin, type IHeaders, type Producer } from 'kafkajs';
@@ -109,8 +110,33 @@ export class EventBus {
         // Another process created it between our list and create: that is the outcome we wanted.
         if ((error as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw error;
       }
+      // kafkajs waits for leaders only when it created every topic itself: when another service
+      // created some a moment earlier, they may not be served yet, and a consumer subscribing
+      // to them would fail with UNKNOWN_TOPIC_OR_PARTITION.
+      await this.waitUntilServed(missing);
     }
     for (const t of wanted) this.createdTopics.add(t);
+  }
+
+  private async waitUntilServed(topics: string[], timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      let lastError: unknown;
+      try {
+        const { topics: served } = await this.requireAdmin().fetchTopicMetadata({ topics });
+        const ready = (name: string) =>
+          served.some((t) => t.name === name && t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
+        if (topics.every(ready)) return;
+      } catch (error) {
+        if (!(error as { retriable?: boolean }).retriable) throw error;
+        lastError = error;
+      }
+      if (Date.now() >= deadline) {
+        const why = lastError instanceof Error ? `: ${lastError.message}` : '';
+        throw new Error(`Kafka did not serve topics ${topics.join(', ')} within ${timeoutMs} ms${why}`);
+      }
+      await sleep(100);
+    }
   }
 
   /**

@@ -40,6 +40,7 @@ import { EventSeqBlocks1763860100000 } from './migrations/1763860100000-event-se
 import { EventLogAppendCost1763860200000 } from './migrations/1763860200000-event-log-append-cost.migration';
 import { DeliveryEventsIngested1763860300000 } from './migrations/1763860300000-delivery-events-ingested.migration';
 import { EventKeysCompareBytes1763860400000 } from './migrations/1763860400000-event-keys-compare-bytes.migration';
+import { RunKeysCompareBytes1763860500000 } from './migrations/1763860500000-run-keys-compare-bytes.migration';
 
 export const SCHEMA = 'builddata';
 
@@ -89,6 +90,7 @@ export function dataSourceOptions(url: string): PostgresDataSourceOptions {
       EventLogAppendCost1763860200000,
       DeliveryEventsIngested1763860300000,
       EventKeysCompareBytes1763860400000,
+      RunKeysCompareBytes1763860500000,
     ],
   });
 }

@@ -6,7 +6,8 @@ import type { RunStatus } from './run-merge';
 /** A pipeline run as executed, assembled from its events in whatever order they arrived. */
 @Entity({ name: 'runs' })
 export class Run {
-  @PrimaryColumn({ type: 'text' })
+  /** Compares bytes (collation "C"): see the RunKeysCompareBytes migration. */
+  @PrimaryColumn({ type: 'text', collation: 'C' })
   id!: string;
 
   @Column({ name: 'pipeline_name', type: 'text' })

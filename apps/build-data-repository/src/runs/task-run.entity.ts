@@ -6,10 +6,11 @@ import type { TaskRunStatus } from './run-merge';
 /** One attempt of one task of a run. */
 @Entity({ name: 'task_runs' })
 export class TaskRun {
-  @PrimaryColumn({ type: 'text' })
+  /** This and runId compare bytes (collation "C"): see the RunKeysCompareBytes migration. */
+  @PrimaryColumn({ type: 'text', collation: 'C' })
   id!: string;
 
-  @Column({ name: 'run_id', type: 'text' })
+  @Column({ name: 'run_id', type: 'text', collation: 'C' })
   runId!: string;
 
   @Column({ type: 'text' })

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import {
   CLOUD_EVENTS_SPEC_VERSION,
   JSON_CONTENT_TYPE,
@@ -50,17 +51,25 @@ export function toKafkaMessage(envelope: Envelope): Message {
 
 /** An envelope as read from Kafka. */
 export interface ReceivedEnvelope extends Envelope {
-  /** The value as received: `data`'s JSON text, for storing it without stringifying `data` again. */
-  json: string;
+  /**
+   * The value as received: `data`'s JSON text in UTF-8 (checked), for storing it as it came. A Buffer, not
+   * a string: it is a view into the fetched bytes, so holding it until the batch commits costs the garbage
+   * collector nothing, and the bytes go to Postgres without being encoded again.
+   */
+  value: Buffer;
 }
 
-/** Reads a Kafka message back; a message that is not a CloudEvent with a JSON value is a ContractViolation. */
+/**
+ * Reads a Kafka message back; a message that is not a CloudEvent with a JSON value in UTF-8 is a
+ * ContractViolation (decoding would have replaced invalid bytes silently).
+ */
 export function fromKafkaMessage(message: { headers?: IHeaders | undefined; value: Buffer | null }): ReceivedEnvelope {
   const attributes = fromCloudEventHeaders(message.headers ?? {});
-  if (message.value === null) throw new ContractViolation(attributes.type, [{ path: '', message: 'empty value' }]);
-  const json = message.value.toString('utf8');
+  const { value } = message;
+  if (value === null) throw new ContractViolation(attributes.type, [{ path: '', message: 'empty value' }]);
+  if (!isUtf8(value)) throw new ContractViolation(attributes.type, [{ path: '', message: 'value is not UTF-8' }]);
   try {
-    return { attributes, data: JSON.parse(json) as unknown, json };
+    return { attributes, data: JSON.parse(value.toString('utf8')) as unknown, value };
   } catch (error) {
     throw new ContractViolation(attributes.type, [
       { path: '', message: `value is not JSON: ${(error as Error).message}` },

@@ -10,12 +10,12 @@ export interface ReceivedEvent {
   event: { context: CDEventContext };
   /** The run it belongs to, when the caller knows better than `factsOf`. */
   runId?: string | null;
-  /** The event's JSON text as received (stored as is); without it, `event` is stringified. */
-  json?: string;
+  /** The event's JSON text as received, in UTF-8 (stored as is); without it, `event` is stringified. */
+  json?: Buffer;
 }
 
 /** Between the payloads of one append: a control character, which JSON text holds only escaped. */
-const PAYLOAD_SEPARATOR = '\u001e';
+const PAYLOAD_SEPARATOR = Buffer.from([0x1e]);
 
 /** The append-only log of every CDEvent received. */
 @Injectable()
@@ -50,9 +50,10 @@ export class EventLogService {
     // received, separated by U+001E, which JSON text cannot hold unescaped. Node neither stringifies payloads
     // again nor escapes them into array literals (that cost more than the rest of ingestion together), and
     // Postgres does not parse them: json_to_recordset would have parsed each twice (once in the whole
-    // document, once as a json column).
+    // document, once as a json column). The payloads go as bytes (pg sends a Buffer in binary format, which
+    // for text is its UTF-8 bytes, checked by Postgres): the bytes received from Kafka, not encoded again.
     let rows = '[';
-    let payloads = '';
+    const payloads: Buffer[] = [];
     for (const { attributes, event, runId, json } of events) {
       const facts = factsOf(attributes.type, event);
       const fields = JSON.stringify({
@@ -65,10 +66,12 @@ export class EventLogService {
         component: facts.component,
         time: event.context.timestamp,
       });
-      const payload = json ?? JSON.stringify(event);
-      const first = rows.length === 1;
-      rows += first ? fields : `,${fields}`;
-      payloads += first ? payload : `${PAYLOAD_SEPARATOR}${payload}`;
+      if (rows.length > 1) {
+        rows += ',';
+        payloads.push(PAYLOAD_SEPARATOR);
+      }
+      rows += fields;
+      payloads.push(json ?? Buffer.from(JSON.stringify(event)));
     }
     rows += ']';
     // ROWS FROM zips the two functions' rows side by side: the n-th payload belongs to the n-th row.
@@ -84,7 +87,7 @@ export class EventLogService {
        ) WITH ORDINALITY AS incoming(id, cdevent_id, type, source, subject, run_id, component, time, payload, ordinality)
        ON CONFLICT (id) DO NOTHING
        RETURNING id`,
-      [turn!.first_seq, rows, payloads],
+      [turn!.first_seq, rows, Buffer.concat(payloads)],
     );
     await manager.query(`SELECT "${schema}".events_await_turn($1)`, [turn!.turn]);
     return new Set(appended.map((row) => row.id));

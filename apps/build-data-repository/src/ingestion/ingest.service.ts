@@ -43,7 +43,7 @@ export class IngestService {
       messages.map((m): ReceivedEvent => ({
         attributes: m.attributes,
         event: m.data as ReceivedEvent['event'],
-        json: m.json,
+        json: m.value,
       })),
     );
     // Only runs queued by messages appended now: one another instance appended meanwhile (the same partition

@@ -24,10 +24,10 @@ export interface BatchMessage<D extends MessageDefinition = MessageDefinition> {
   data: MessageData<D>;
   attributes: CloudEventAttributes;
   /**
-   * The value as received: the data's JSON text, before validation (which drops fields the contract does
-   * not know). Store this rather than `JSON.stringify(data)`: it costs nothing, and keeps the event whole.
+   * The value as received: the data's JSON text in UTF-8, before validation (which drops fields the contract
+   * does not know). Store this rather than `JSON.stringify(data)`: it costs nothing, and keeps the event whole.
    */
-  json: string;
+  value: Buffer;
 }
 
 export interface BatchContext {
@@ -170,7 +170,7 @@ export class BatchEventConsumer {
           definition,
           data: parseMessage(definition, envelope.data),
           attributes: envelope.attributes,
-          json: envelope.json,
+          value: envelope.value,
         };
       } catch (error) {
         await this.deadLetter(batch, message, error, 0);

@@ -102,17 +102,17 @@ export class EventBus {
     const missing = wanted.filter((t) => !existing.has(t));
     if (missing.length > 0) {
       try {
+        // Not kafkajs' waitForLeaders: it waits only when it created every topic itself (waitUntilServed below).
         await admin.createTopics({
-          waitForLeaders: true,
+          waitForLeaders: false,
           topics: missing.map((topic) => ({ topic, numPartitions: this.partitions, replicationFactor: 1 })),
         });
       } catch (error) {
         // Another process created it between our list and create: that is the outcome we wanted.
         if ((error as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw error;
       }
-      // kafkajs waits for leaders only when it created every topic itself: when another service
-      // created some a moment earlier, they may not be served yet, and a consumer subscribing
-      // to them would fail with UNKNOWN_TOPIC_OR_PARTITION.
+      // Whoever created them: topics another service created a moment earlier may not be served yet,
+      // and a consumer subscribing to them would fail with UNKNOWN_TOPIC_OR_PARTITION.
       await this.waitUntilServed(missing);
     }
     for (const t of wanted) this.createdTopics.add(t);

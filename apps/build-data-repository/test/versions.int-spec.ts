@@ -93,6 +93,48 @@ describe('version allocation', () => {
     );
   });
 
+  it('gives queued runs the versions after one another series already handed out, recording and announcing each once', async () => {
+    const component = uniqueId('series-');
+    const owner = { team: 'checkout', solution: 'webshop' };
+    const scheme = (versionPattern: string, status: number) =>
+      request(sut.http)
+        .put(`/components/${component}`)
+        .send({ ...owner, versionScheme: 'semver', versionPattern })
+        .expect(status);
+    await scheme('<n>.0.0', 201);
+    for (const expected of ['0.0.0', '1.0.0']) {
+      const body = (await request(sut.http).post(`/components/${component}/versions`).send({}).expect(201))
+        .body as VersionResponse;
+      expect(body.version).toBe(expected);
+    }
+    // The new series' first number makes 1.0.0 again: taken, so the runs get the numbers after it.
+    await scheme('1.<n>.0', 200);
+    const runs = Array.from({ length: 3 }, () => aRun({ component, ...owner }));
+
+    await Promise.all(runs.map((run) => sut.engine.publishDirect(PipelineRunQueued, queued(run))));
+    const allocations = await Promise.all(
+      runs.map((run) => sut.tap.waitFor(allocationFor(run.runId), { description: `version of run ${run.runId}` })),
+    );
+
+    const announced = allocations.map((m) => (m.data as VersionAllocated).subject);
+    expect(announced.map((subject) => subject.content.version).sort()).toEqual(['1.1.0', '1.2.0', '1.3.0']);
+    expect(announced.map((subject) => subject.id).sort()).toEqual(
+      ['1.1.0', '1.2.0', '1.3.0'].map((version) => `${component}@${version}`),
+    );
+    for (const [i, run] of runs.entries()) {
+      const row = (await request(sut.http).get(`/runs/${run.runId}`).expect(200)).body as { version: string };
+      expect(row.version).toBe(announced[i]!.content.version);
+    }
+    const outbox = await sut.dataSource.query<{ subject: string }[]>(
+      `SELECT subject FROM outbox WHERE type = $1 AND payload #>> '{subject,content,component}' = $2 ORDER BY id`,
+      [VERSION_ALLOCATED, component],
+    );
+    // 0.0.0 and 1.0.0 of the old series, then each run's once: nothing for the number that was skipped.
+    expect(outbox.map((row) => row.subject).sort()).toEqual(
+      ['0.0.0', '1.0.0', '1.1.0', '1.2.0', '1.3.0'].map((version) => `${component}@${version}`),
+    );
+  });
+
   it('hands 50 concurrent allocations distinct, consecutive numbers, losing none to a rolled-back one', async () => {
     const components = sut.app.get(ComponentService);
     const versions = sut.app.get(VersionService);

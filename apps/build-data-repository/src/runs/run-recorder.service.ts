@@ -9,7 +9,12 @@ import {
 import type { EntityManager } from 'typeorm';
 import { ComponentService, type RegisteredComponent } from '../components/component.service';
 import { mergeUpsertMany } from '../database/merge-upsert-many';
-import { RunVersionAllocator, type ComponentRuns, type RunToVersion } from '../versions/run-version-allocator.service';
+import {
+  RunVersionAllocator,
+  type ComponentRuns,
+  type LockedRuns,
+  type RunToVersion,
+} from '../versions/run-version-allocator.service';
 import { asRunEvent, type RunEvent, type ValidatedMessage } from './run-event';
 import {
   finishedRun,
@@ -29,6 +34,12 @@ import { TaskRun } from './task-run.entity';
 export interface VersionRequest extends RunToVersion {
   messageId: string;
   component: RegisteredComponent;
+}
+
+/** The version requests of a batch, their runs locked for allocation. */
+export interface VersionRequests {
+  requests: VersionRequest[];
+  locked: LockedRuns;
 }
 
 /**
@@ -82,10 +93,11 @@ export class RunRecorder {
 
   /**
    * The queued runs among `messages` that want a version, with their components registered (created, or
-   * their owner updated). Lock-free unless a component changes hands: call it before appending to the event
-   * log, while batches still proceed side by side.
+   * their owner updated) and the runs locked against allocation elsewhere (with the versions some already
+   * have). Takes no counter lock: call it before appending to the event log, while batches still proceed
+   * side by side.
    */
-  async versionRequests(manager: EntityManager, messages: readonly ValidatedMessage[]): Promise<VersionRequest[]> {
+  async versionRequests(manager: EntityManager, messages: readonly ValidatedMessage[]): Promise<VersionRequests> {
     const queued = messages.flatMap((message) => {
       const runEvent = asRunEvent(message);
       // A re-run continues the version of the run it re-runs: none is allocated for it.
@@ -93,7 +105,7 @@ export class RunRecorder {
         ? [{ messageId: message.attributes.id, event: runEvent.event }]
         : [];
     });
-    if (queued.length === 0) return [];
+    if (queued.length === 0) return { requests: [], locked: { versions: new Map() } };
     // The newest owner wins, as when each run registered it in turn.
     const components = await this.components.registerMany(
       manager,
@@ -103,47 +115,42 @@ export class RunRecorder {
         solution: customData.solution,
       })),
     );
-    return queued.map(({ messageId, event }) => ({
+    const requests = queued.map(({ messageId, event }) => ({
       messageId,
       component: components.get(event.customData.component)!,
       runId: event.subject.id,
       revision: event.customData.revision ?? null,
     }));
+    return {
+      requests,
+      locked: await this.allocator.lockRuns(
+        manager,
+        requests.map((r) => r.runId),
+      ),
+    };
   }
 
   /**
-   * Gives each requested run its version (recordRuns must have recorded the runs). Components' counter
-   * rows stay locked from here to the commit, so call it as late as possible: the ingest transaction
-   * calls it after appending to the event log, where batches already take turns until they commit, so
-   * batches never wait for each other's counters.
+   * Gives each requested run its version, recorded on its run row and announced (recordRuns must have
+   * recorded the runs), in one statement. Components' counter rows stay locked from here to the commit,
+   * so call it as late as possible: the ingest transaction calls it in its event-log turn, where batches
+   * already take turns until they commit, so batches never wait for each other's counters.
    */
-  async recordVersions(manager: EntityManager, requests: readonly VersionRequest[]): Promise<void> {
-    if (requests.length === 0) return;
+  async recordVersions(
+    manager: EntityManager,
+    { requests, locked }: VersionRequests,
+    wanted: (request: VersionRequest) => boolean = () => true,
+  ): Promise<void> {
     // By component, in delivery order within one: its runs get consecutive versions in that order.
     const byComponent = new Map<string, ComponentRuns & { runs: RunToVersion[] }>();
-    for (const { component, runId, revision } of requests) {
+    for (const request of requests) {
+      if (!wanted(request)) continue;
+      const { component, runId, revision } = request;
       const entry = byComponent.get(component.name) ?? { component, runs: [] };
       entry.runs.push({ runId, revision });
       byComponent.set(component.name, entry);
     }
-    const allocated = await this.allocator.allocateForRuns(manager, [...byComponent.values()]);
-    await this.writeVersions(
-      manager,
-      new Map([...allocated].map(([runId, version]) => [runId, version.version] as const)),
-    );
-  }
-
-  /**
-   * The run's version as allocated here: it wins over what later events of the run report (they repeat
-   * it; a disagreeing one is not the repository's version).
-   */
-  private async writeVersions(manager: EntityManager, versions: Map<string, string>): Promise<void> {
-    await manager.query(
-      `UPDATE ${manager.connection.getMetadata(Run).tablePath} AS run
-       SET version = allocated.version, updated_at = now()
-       FROM unnest($1::text[], $2::text[]) AS allocated(id, version)
-       WHERE run.id = allocated.id`,
-      [[...versions.keys()], [...versions.values()]],
-    );
+    if (byComponent.size === 0) return;
+    await this.allocator.allocateForRuns(manager, [...byComponent.values()], locked);
   }
 }

@@ -1,10 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { In, type EntityManager } from 'typeorm';
+import { VersionAllocated } from '@pipewright/contracts';
+import { EventBus, OutboxWriter } from '@pipewright/event-bus';
+import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { RegisteredComponent } from '../components/component.service';
+import { Run } from '../runs/run.entity';
+import { VERSION_STAND_IN, subjectIdSql, versionAllocatedEvent } from './version-announcement';
 import { VersionCounter } from './version-counter.entity';
 import { seriesFor, versionSql } from './version-scheme';
 import { Version } from './version.entity';
-import { VersionService } from './version.service';
 
 export interface RunToVersion {
   runId: string;
@@ -17,114 +20,180 @@ export interface ComponentRuns {
   runs: readonly RunToVersion[];
 }
 
+/** Runs locked for allocation (`lockRuns`), with the versions some of them already have. */
+export interface LockedRuns {
+  /** Run id -> the version it already has. */
+  versions: ReadonlyMap<string, string>;
+}
+
 interface AllocatedRow {
-  component: string;
-  run_id: string;
-  version: string;
-  scheme: Version['scheme'];
-  series: string;
-  number: string;
-  revision: string | null;
-  allocated_at: Date;
+  run_id: string | null;
+  version: string | null;
 }
 
 /**
- * VersionService.allocateForRun for many runs of many components at once, in a constant number of
- * statements: ingestion queues runs by the thousand, and each component's counter row stays locked from
- * the allocation to the commit, so the fewer round trips in between, the less other batches wait.
+ * VersionService.allocateForRun for many runs of many components at once, in two steps that suit
+ * ingestion, which queues runs by the thousand: each component's counter row stays locked from the
+ * allocation to the commit, and ingesting transactions allocate one after another (in their event-log
+ * turn). So the part that waits for nothing happens first (`lockRuns`), and the part under the counter
+ * locks is ONE statement (`allocateForRuns`): no round trip to this process while a counter is held.
  * Same guarantees: a run that has a version keeps it, new runs of a component get consecutive numbers
- * (in the order given), every run's version is announced in the caller's transaction.
+ * (in the order given), every run's version is recorded on its run row and announced in the caller's
+ * transaction.
  */
 @Injectable()
 export class RunVersionAllocator {
-  constructor(private readonly versions: VersionService) {}
+  constructor(
+    private readonly outbox: OutboxWriter,
+    private readonly bus: EventBus,
+  ) {}
 
-  async allocateForRuns(manager: EntityManager, requests: readonly ComponentRuns[]): Promise<Map<string, Version>> {
-    const runIds = [...new Set(requests.flatMap((r) => r.runs.map((run) => run.runId)))];
-    if (runIds.length === 0) return new Map();
-    // Sorted: two transactions locking some of the same runs take the locks in one order.
+  /**
+   * Locks `runIds` against allocation by other transactions until the caller's commit (two allocations for
+   * one run, e.g. a queued event read twice during a rebalance, must not both miss their version), then
+   * reads the versions they already have. Takes no counter lock, so it can run while other transactions
+   * allocate.
+   */
+  async lockRuns(manager: EntityManager, runIds: readonly string[]): Promise<LockedRuns> {
+    const ids = [...new Set(runIds)].sort(); // sorted: two transactions locking some of the same runs take one order
+    if (ids.length === 0) return { versions: new Map() };
     await manager.query(
       `SELECT pg_advisory_xact_lock(hashtextextended('version-of-run:' || id, 0)) FROM unnest($1::text[]) AS id`,
-      [[...runIds].sort()],
+      [ids],
     );
-    const allocated = new Map<string, Version>();
-    for (const version of await manager.findBy(Version, { runId: In(runIds) })) {
-      allocated.set(version.runId!, version);
-    }
-    // Per component, its runs without a version, each once, in the order given.
-    let missing = requests.map(({ component, runs }) => ({
-      component,
-      runs: [...new Map(runs.filter((r) => !allocated.has(r.runId)).map((r) => [r.runId, r] as const)).values()],
-    }));
-    for (;;) {
-      // Sorted by component: concurrent transactions take counter rows in one order.
-      missing = missing.filter((m) => m.runs.length > 0).sort((a, b) => (a.component.name < b.component.name ? -1 : 1));
-      if (missing.length === 0) break;
-      for (const row of await this.allocateMissing(manager, missing)) {
-        allocated.set(
-          row.run_id,
-          manager.create(Version, {
-            component: row.component,
-            version: row.version,
-            scheme: row.scheme,
-            series: row.series,
-            number: Number(row.number),
-            runId: row.run_id,
-            revision: row.revision,
-            allocatedAt: row.allocated_at,
-          }),
-        );
-      }
-      // Versions another series already handed out were skipped (see VersionService.allocate): try again.
-      missing = missing.map((m) => ({ ...m, runs: m.runs.filter((r) => !allocated.has(r.runId)) }));
-    }
-    // One answer per request: a run queued twice is answered twice, with its one version.
-    await this.versions.announceMany(
-      manager,
-      requests.flatMap(({ runs }) => runs.map((run) => ({ version: allocated.get(run.runId)!, runId: run.runId }))),
+    // A statement of its own: its snapshot, taken after the locks, sees every version committed under them.
+    const rows = await manager.query<{ run_id: string; version: string }[]>(
+      `SELECT run_id, version FROM ${table(manager, Version)} WHERE run_id = ANY($1::text[])`,
+      [ids],
     );
-    return allocated;
+    return { versions: new Map(rows.map((row) => [row.run_id, row.version])) };
   }
 
   /**
-   * One statement: each component's counter moves by its number of runs, and its runs take the numbers
-   * in between, so counter rows are locked from the increment to the commit with no round trip between.
+   * Gives each run of `requests` (locked by `lockRuns` in this transaction) its version: the one it has, or
+   * the next of its component's counter. Records it on the run row and announces it (`VersionAllocated`,
+   * one per request: a run queued twice is answered twice, with its one version). Returns run id -> version.
    */
-  private async allocateMissing(manager: EntityManager, missing: readonly ComponentRuns[]): Promise<AllocatedRow[]> {
-    const counters = manager.connection.getMetadata(VersionCounter).tablePath;
-    const table = manager.connection.getMetadata(Version).tablePath;
-    const runs = missing.flatMap(({ component, runs }) =>
-      runs.map((run, i) => ({ component: component.name, ...run, ordinal: i + 1 })),
+  async allocateForRuns(
+    manager: EntityManager,
+    requests: readonly ComponentRuns[],
+    locked: LockedRuns,
+  ): Promise<Map<string, string>> {
+    const versions = new Map<string, string>();
+    // Announcements validated now, with a stand-in for versions not yet allocated: the statement fills them in.
+    const byComponent = new Map(requests.map((r) => [r.component.name, r.component]));
+    const announcements = requests.flatMap(({ component, runs }) =>
+      runs.map((run) => ({ component: component.name, run })),
     );
-    return manager.query<AllocatedRow[]>(
-      `WITH wanted AS (
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::integer[])
-           AS wanted(component, series, scheme, pattern, n)
-       ), counter AS (
-         INSERT INTO ${counters} AS counter (component, series, last)
-         SELECT component, series, n FROM wanted ORDER BY component
-         ON CONFLICT (component, series) DO UPDATE SET last = counter.last + EXCLUDED.last
-         RETURNING component, last
-       )
-       INSERT INTO ${table} (component, version, scheme, series, number, run_id, revision)
-       SELECT run.component, ${versionSql('counter.last - wanted.n + run.ordinal', 'wanted.scheme', 'wanted.pattern')},
-              wanted.scheme, wanted.series, counter.last - wanted.n + run.ordinal, run.run_id, run.revision
-       FROM unnest($6::text[], $7::text[], $8::text[], $9::integer[]) AS run(component, run_id, revision, ordinal)
-       JOIN wanted USING (component)
-       JOIN counter USING (component)
-       ON CONFLICT (component, version) DO NOTHING
-       RETURNING component, run_id, version, scheme, series, number, revision, allocated_at`,
-      [
-        missing.map((m) => m.component.name),
-        missing.map((m) => seriesFor(m.component)),
-        missing.map((m) => m.component.versionScheme),
-        missing.map((m) => m.component.versionPattern),
-        missing.map((m) => m.runs.length),
-        runs.map((r) => r.component),
-        runs.map((r) => r.runId),
-        runs.map((r) => r.revision),
-        runs.map((r) => r.ordinal),
-      ],
+    const prepared = this.outbox.prepare(
+      manager,
+      VersionAllocated,
+      announcements.map(({ component, run }) =>
+        versionAllocatedEvent(
+          this.bus.source,
+          { component, version: VERSION_STAND_IN, revision: run.revision, requestedBy: null },
+          run.runId,
+        ),
+      ),
     );
+    let pending = announcements.map((announcement, i) => ({ ...announcement, message: prepared.rows[i]! }));
+    let had = locked.versions;
+    while (pending.length > 0) {
+      // Per component, its runs without a version, each once, in the order given; sorted by component:
+      // concurrent transactions take counter rows in one order.
+      const missing = new Map<string, Map<string, RunToVersion>>();
+      for (const { component, run } of pending) {
+        if (had.has(run.runId)) continue;
+        const runs = missing.get(component) ?? new Map<string, RunToVersion>();
+        if (!runs.has(run.runId)) runs.set(run.runId, run);
+        missing.set(component, runs);
+      }
+      const components = [...missing.keys()].sort();
+      const runs = components.flatMap((name) =>
+        [...missing.get(name)!.values()].map((run, i) => ({ component: name, ...run, ordinal: i + 1 })),
+      );
+      const componentOf = new Map(pending.map((a) => [a.run.runId, a.component]));
+      const existing = [...componentOf.keys()].filter((id) => had.has(id));
+      const rows = await manager.query<AllocatedRow[]>(
+        `WITH wanted AS (
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::integer[])
+             AS wanted(component, series, scheme, pattern, n)
+         ), counter AS (
+           INSERT INTO ${table(manager, VersionCounter)} AS counter (component, series, last)
+           SELECT component, series, n FROM wanted ORDER BY component
+           ON CONFLICT (component, series) DO UPDATE SET last = counter.last + EXCLUDED.last
+           RETURNING component, last
+         ), allocated AS (
+           INSERT INTO ${table(manager, Version)} (component, version, scheme, series, number, run_id, revision)
+           SELECT run.component, ${versionSql('counter.last - wanted.n + run.ordinal', 'wanted.scheme', 'wanted.pattern')},
+                  wanted.scheme, wanted.series, counter.last - wanted.n + run.ordinal, run.run_id, run.revision
+           FROM unnest($6::text[], $7::text[], $8::text[], $9::integer[]) AS run(component, run_id, revision, ordinal)
+           JOIN wanted USING (component)
+           JOIN counter USING (component)
+           ON CONFLICT (component, version) DO NOTHING
+           RETURNING component, run_id, version
+         ), versioned AS (
+           SELECT component, run_id, version FROM allocated
+           UNION ALL
+           SELECT * FROM unnest($10::text[], $11::text[], $12::text[]) AS had(component, run_id, version)
+         ), recorded AS (
+           UPDATE ${table(manager, Run)} AS run SET version = versioned.version, updated_at = now()
+           FROM versioned WHERE run.id = versioned.run_id
+         ), announced AS (
+           INSERT INTO ${prepared.table}
+             (message_id, topic, partition_key, type, source, subject, payload, traceparent, tracestate)
+           SELECT message.id, message.topic, message.partition_key, message.type, sender.source,
+                  ${subjectIdSql('versioned.component', 'versioned.version')},
+                  jsonb_set(jsonb_set(message.payload, '{subject,id}',
+                                      to_jsonb(${subjectIdSql('versioned.component', 'versioned.version')})),
+                            '{subject,content,version}', to_jsonb(versioned.version)),
+                  message.traceparent, message.tracestate
+           FROM unnest($13::uuid[], $14::text[], $15::text[], $16::text[], $17::text[], $18::jsonb[], $19::text[], $20::text[])
+             WITH ORDINALITY AS message(id, run_id, topic, partition_key, type, payload, traceparent, tracestate, position)
+           JOIN versioned USING (run_id)
+           CROSS JOIN (SELECT $21::text AS source) AS sender
+           ORDER BY message.position
+           RETURNING 1
+         )
+         SELECT run_id, version FROM allocated
+         UNION ALL
+         SELECT NULL, pg_notify($22, '')::text FROM (SELECT 1 FROM announced LIMIT 1) AS any_announced`,
+        [
+          components,
+          components.map((name) => seriesFor(byComponent.get(name)!)),
+          components.map((name) => byComponent.get(name)!.versionScheme),
+          components.map((name) => byComponent.get(name)!.versionPattern),
+          components.map((name) => missing.get(name)!.size),
+          runs.map((r) => r.component),
+          runs.map((r) => r.runId),
+          runs.map((r) => r.revision),
+          runs.map((r) => r.ordinal),
+          existing.map((id) => componentOf.get(id)!),
+          existing,
+          existing.map((id) => had.get(id)!),
+          pending.map((a) => a.message.messageId),
+          pending.map((a) => a.run.runId),
+          pending.map((a) => a.message.topic),
+          pending.map((a) => a.message.partitionKey),
+          pending.map((a) => a.message.type),
+          pending.map((a) => JSON.stringify(a.message.payload)),
+          pending.map((a) => a.message.traceparent),
+          pending.map((a) => a.message.tracestate),
+          this.bus.source,
+          prepared.channel,
+        ],
+      );
+      for (const id of existing) versions.set(id, had.get(id)!);
+      for (const row of rows) if (row.run_id !== null) versions.set(row.run_id, row.version!);
+      // Versions another series already handed out were skipped (see VersionService.allocate): those runs are
+      // neither recorded nor announced yet; try them again. Runs that have their version are done.
+      pending = pending.filter((a) => !versions.has(a.run.runId));
+      had = new Map();
+    }
+    return versions;
   }
+}
+
+function table(manager: EntityManager, entity: EntityTarget<ObjectLiteral>): string {
+  return manager.connection.getMetadata(entity).tablePath;
 }

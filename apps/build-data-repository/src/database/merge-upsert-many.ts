@@ -46,7 +46,11 @@ export async function mergeUpsertMany<P extends Patch>(
   const records = JSON.stringify(
     rows.map((row) => {
       const record: Record<string, unknown> = {};
-      for (let i = 0; i < columns.length; i++) record[aliases[i]!] = row[columns[i]!.property] ?? null;
+      for (let i = 0; i < columns.length; i++) {
+        const value: unknown = row[columns[i]!.property] ?? null;
+        // As the ISO text JSON.stringify would write, but a Date's toJSON takes it off its fast path.
+        record[aliases[i]!] = value instanceof Date ? value.toISOString() : value;
+      }
       return record;
     }),
   );

@@ -1,5 +1,6 @@
 import { waitFor } from '@pipewright/testing';
-import { EventLogService } from '../src/events/event-log.service';
+import { Client, type Notification } from 'pg';
+import { EVENTS_CHANNEL, EventLogService } from '../src/events/event-log.service';
 import { aRun, attributesOf, queued } from './support/run-events.fixtures';
 import { startApp, type TestApp } from './support/start-app';
 
@@ -87,5 +88,39 @@ describe('event log turns', () => {
     await sut.dataSource.transaction((manager) => log.appendMany(manager, [kept]));
 
     expect(await seqsOf([rolledBack.attributes.id, kept.attributes.id])).toHaveLength(1);
+  });
+
+  it('notifies listeners once per append that stored anything, at commit, with the newest seq', async () => {
+    const log = sut.app.get(EventLogService);
+    const client = new Client({ connectionString: (sut.dataSource.options as { url: string }).url });
+    await client.connect();
+    const heard: string[] = [];
+    const hear = (message: Notification) => {
+      if (message.channel === EVENTS_CHANNEL) heard.push(message.payload!);
+    };
+    client.on('notification', hear);
+    await client.query(`LISTEN ${EVENTS_CHANNEL}`);
+    try {
+      const events = [anEvent(), anEvent(), anEvent()];
+      let appended!: Set<string>;
+      await sut.dataSource.transaction(async (manager) => {
+        appended = await log.appendMany(manager, events);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        expect(heard).toEqual([]); // not before the commit
+      });
+      const seqs = await seqsOf(events.map((e) => e.attributes.id));
+      await waitFor(() => heard.length === 1, { description: 'the notification of the append' });
+      expect(heard).toEqual([String(Math.max(...seqs))]);
+      expect([...appended].sort()).toEqual(events.map((e) => e.attributes.id).sort());
+
+      // The same events again: nothing stored, nothing to hear of.
+      await sut.dataSource.transaction(async (manager) => {
+        expect((await log.appendMany(manager, events)).size).toBe(0);
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(heard).toHaveLength(1);
+    } finally {
+      await client.end();
+    }
   });
 });

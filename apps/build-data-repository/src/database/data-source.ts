@@ -41,6 +41,7 @@ import { EventLogAppendCost1763860200000 } from './migrations/1763860200000-even
 import { DeliveryEventsIngested1763860300000 } from './migrations/1763860300000-delivery-events-ingested.migration';
 import { EventKeysCompareBytes1763860400000 } from './migrations/1763860400000-event-keys-compare-bytes.migration';
 import { RunKeysCompareBytes1763860500000 } from './migrations/1763860500000-run-keys-compare-bytes.migration';
+import { EventsNotifyFromTheAppend1763860600000 } from './migrations/1763860600000-events-notify-from-the-append.migration';
 
 export const SCHEMA = 'builddata';
 
@@ -91,6 +92,7 @@ export function dataSourceOptions(url: string): PostgresDataSourceOptions {
       DeliveryEventsIngested1763860300000,
       EventKeysCompareBytes1763860400000,
       RunKeysCompareBytes1763860500000,
+      EventsNotifyFromTheAppend1763860600000,
     ],
   });
 }

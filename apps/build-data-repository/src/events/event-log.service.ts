@@ -14,6 +14,9 @@ export interface ReceivedEvent {
   json?: Buffer;
 }
 
+/** Each append notifies this channel at commit, with the newest seq it appended: live streams listen. */
+export const EVENTS_CHANNEL = 'builddata_events';
+
 /** Between the payloads of one append: a control character, which JSON text holds only escaped. */
 const PAYLOAD_SEPARATOR = Buffer.from([0x1e]);
 
@@ -74,23 +77,30 @@ export class EventLogService {
       payloads.push(json ?? Buffer.from(JSON.stringify(event)));
     }
     rows += ']';
-    // ROWS FROM zips the two functions' rows side by side: the n-th payload belongs to the n-th row.
-    const appended = await manager.query<{ id: string }[]>(
-      `INSERT INTO ${table} (seq, id, cdevent_id, type, source, subject, run_id, component, time, payload)
-       OVERRIDING SYSTEM VALUE
-       SELECT $1::bigint + ordinality - 1, id, cdevent_id, type, source, subject, run_id, component, time, payload
-       FROM ROWS FROM (
-         json_to_recordset($2::json) AS (
-           id text, cdevent_id text, type text, source text, subject text, run_id text, component text,
-           time timestamptz),
-         string_to_table($3::text, E'\\x1e')
-       ) WITH ORDINALITY AS incoming(id, cdevent_id, type, source, subject, run_id, component, time, payload, ordinality)
-       ON CONFLICT (id) DO NOTHING
-       RETURNING id`,
-      [turn!.first_seq, rows, Buffer.concat(payloads)],
+    // ROWS FROM zips the two functions' rows side by side: the n-th payload belongs to the n-th row. The
+    // statement also notifies live streams (at commit), once, when it appended anything.
+    const appended = await manager.query<{ id: string | null }[]>(
+      `WITH appended AS (
+         INSERT INTO ${table} (seq, id, cdevent_id, type, source, subject, run_id, component, time, payload)
+         OVERRIDING SYSTEM VALUE
+         SELECT $1::bigint + ordinality - 1, id, cdevent_id, type, source, subject, run_id, component, time, payload
+         FROM ROWS FROM (
+           json_to_recordset($2::json) AS (
+             id text, cdevent_id text, type text, source text, subject text, run_id text, component text,
+             time timestamptz),
+           string_to_table($3::text, E'\\x1e')
+         ) WITH ORDINALITY AS incoming(id, cdevent_id, type, source, subject, run_id, component, time, payload, ordinality)
+         ON CONFLICT (id) DO NOTHING
+         RETURNING id, seq
+       )
+       SELECT id FROM appended
+       UNION ALL
+       SELECT pg_notify($4, max(seq)::text)::text FROM appended HAVING count(*) > 0`,
+      [turn!.first_seq, rows, Buffer.concat(payloads), EVENTS_CHANNEL],
     );
     await manager.query(`SELECT "${schema}".events_await_turn($1)`, [turn!.turn]);
-    return new Set(appended.map((row) => row.id));
+    // The notification's row has no id (pg_notify returns nothing).
+    return new Set(appended.flatMap((row) => (row.id ? [row.id] : [])));
   }
 
   /** One event; see appendMany (and call it last in the transaction). */

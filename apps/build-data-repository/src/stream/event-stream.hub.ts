@@ -1,11 +1,9 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { DataSource, type QueryRunner } from 'typeorm';
 import type { EventLogEntry } from '../events/event-log-entry.entity';
+import { EVENTS_CHANNEL } from '../events/event-log.service';
 import { EventQueryService } from '../events/event-query.service';
 import { matchesFilter, type EventFilter } from '../events/list-events.dto';
-
-/** The channel the events table's insert trigger notifies (see the event-log-queries migration). */
-export const EVENTS_CHANNEL = 'builddata_events';
 
 /** Rows read per query while catching up. */
 const PAGE = 500;

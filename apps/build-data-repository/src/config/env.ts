@@ -11,7 +11,8 @@ export const envSchema = baseServiceEnv({ port: 3002 }).extend({
    * (see BatchEventConsumer's `members`). Events of one run share a partition, so they are still applied
    * in order; different runs (and components) proceed side by side.
    */
-  // At most 4: a batch uses two of the pool's 10 connections at once (its own, and its version allocations').
+  // At most 4: each member holds one of the pool's 10 connections for its batch's transaction (versions are
+  // allocated in that transaction too); the others serve the API, the outbox relay and webhook deliveries.
   INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(4).default(4),
   ...doraEnv,
   ...webhookEnv,

@@ -49,6 +49,9 @@ export class IngestService {
     // Only runs queued by messages appended now: one another instance appended meanwhile (the same partition
     // read twice during a rebalance) was answered there. Allocated while batches take turns anyway, so none
     // waits for another's counter rows (and the counters' row locks cannot make turns deadlock).
-    await this.runs.recordVersions(manager, versionRequests, (request) => appended.has(request.messageId));
+    await this.runs.recordVersions(manager, {
+      ...versionRequests,
+      requests: versionRequests.requests.filter((request) => appended.has(request.messageId)),
+    });
   }
 }

@@ -136,16 +136,10 @@ export class RunRecorder {
    * so call it as late as possible: the ingest transaction calls it in its event-log turn, where batches
    * already take turns until they commit, so batches never wait for each other's counters.
    */
-  async recordVersions(
-    manager: EntityManager,
-    { requests, locked }: VersionRequests,
-    wanted: (request: VersionRequest) => boolean = () => true,
-  ): Promise<void> {
+  async recordVersions(manager: EntityManager, { requests, locked }: VersionRequests): Promise<void> {
     // By component, in delivery order within one: its runs get consecutive versions in that order.
     const byComponent = new Map<string, ComponentRuns & { runs: RunToVersion[] }>();
-    for (const request of requests) {
-      if (!wanted(request)) continue;
-      const { component, runId, revision } = request;
+    for (const { component, runId, revision } of requests) {
       const entry = byComponent.get(component.name) ?? { component, runs: [] };
       entry.runs.push({ runId, revision });
       byComponent.set(component.name, entry);

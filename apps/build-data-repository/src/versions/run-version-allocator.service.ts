@@ -4,7 +4,7 @@ import { EventBus, OutboxWriter } from '@pipewright/event-bus';
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { RegisteredComponent } from '../components/component.service';
 import { Run } from '../runs/run.entity';
-import { VERSION_STAND_IN, subjectIdSql, versionAllocatedEvent } from './version-announcement';
+import { VERSION_STAND_IN, filledInAnnouncementSql, subjectIdSql, versionAllocatedEvent } from './version-announcement';
 import { VersionCounter } from './version-counter.entity';
 import { seriesFor, versionSql } from './version-scheme';
 import { Version } from './version.entity';
@@ -26,9 +26,9 @@ export interface LockedRuns {
   versions: ReadonlyMap<string, string>;
 }
 
+/** An allocated run, or (run_id null) the row of the relay's wake-up. */
 interface AllocatedRow {
   run_id: string | null;
-  version: string | null;
 }
 
 /**
@@ -72,14 +72,10 @@ export class RunVersionAllocator {
   /**
    * Gives each run of `requests` (locked by `lockRuns` in this transaction) its version: the one it has, or
    * the next of its component's counter. Records it on the run row and announces it (`VersionAllocated`,
-   * one per request: a run queued twice is answered twice, with its one version). Returns run id -> version.
+   * one per request: a run queued twice is answered twice, with its one version).
    */
-  async allocateForRuns(
-    manager: EntityManager,
-    requests: readonly ComponentRuns[],
-    locked: LockedRuns,
-  ): Promise<Map<string, string>> {
-    const versions = new Map<string, string>();
+  async allocateForRuns(manager: EntityManager, requests: readonly ComponentRuns[], locked: LockedRuns): Promise<void> {
+    const versioned = new Set<string>();
     // Announcements validated now, with a stand-in for versions not yet allocated: the statement fills them in.
     const byComponent = new Map(requests.map((r) => [r.component.name, r.component]));
     const announcements = requests.flatMap(({ component, runs }) =>
@@ -133,20 +129,20 @@ export class RunVersionAllocator {
            ON CONFLICT (component, version) DO NOTHING
            RETURNING component, run_id, version
          ), versioned AS (
-           SELECT component, run_id, version FROM allocated
-           UNION ALL
-           SELECT * FROM unnest($10::text[], $11::text[], $12::text[]) AS had(component, run_id, version)
+           SELECT run_id, version, ${subjectIdSql('component', 'version')} AS subject_id
+           FROM (
+             SELECT component, run_id, version FROM allocated
+             UNION ALL
+             SELECT * FROM unnest($10::text[], $11::text[], $12::text[]) AS had(component, run_id, version)
+           ) AS each_run
          ), recorded AS (
            UPDATE ${table(manager, Run)} AS run SET version = versioned.version, updated_at = now()
            FROM versioned WHERE run.id = versioned.run_id
          ), announced AS (
            INSERT INTO ${prepared.table}
              (message_id, topic, partition_key, type, source, subject, payload, traceparent, tracestate)
-           SELECT message.id, message.topic, message.partition_key, message.type, sender.source,
-                  ${subjectIdSql('versioned.component', 'versioned.version')},
-                  jsonb_set(jsonb_set(message.payload, '{subject,id}',
-                                      to_jsonb(${subjectIdSql('versioned.component', 'versioned.version')})),
-                            '{subject,content,version}', to_jsonb(versioned.version)),
+           SELECT message.id, message.topic, message.partition_key, message.type, sender.source, versioned.subject_id,
+                  ${filledInAnnouncementSql('message.payload', 'versioned.subject_id', 'versioned.version')},
                   message.traceparent, message.tracestate
            FROM unnest($13::uuid[], $14::text[], $15::text[], $16::text[], $17::text[], $18::jsonb[], $19::text[], $20::text[])
              WITH ORDINALITY AS message(id, run_id, topic, partition_key, type, payload, traceparent, tracestate, position)
@@ -155,9 +151,9 @@ export class RunVersionAllocator {
            ORDER BY message.position
            RETURNING 1
          )
-         SELECT run_id, version FROM allocated
+         SELECT run_id FROM allocated
          UNION ALL
-         SELECT NULL, pg_notify($22, '')::text FROM (SELECT 1 FROM announced LIMIT 1) AS any_announced`,
+         SELECT NULL FROM (SELECT pg_notify($22, '') FROM announced LIMIT 1) AS woken`,
         [
           components,
           components.map((name) => seriesFor(byComponent.get(name)!)),
@@ -183,14 +179,13 @@ export class RunVersionAllocator {
           prepared.channel,
         ],
       );
-      for (const id of existing) versions.set(id, had.get(id)!);
-      for (const row of rows) if (row.run_id !== null) versions.set(row.run_id, row.version!);
+      for (const id of existing) versioned.add(id);
+      for (const row of rows) if (row.run_id !== null) versioned.add(row.run_id);
       // Versions another series already handed out were skipped (see VersionService.allocate): those runs are
       // neither recorded nor announced yet; try them again. Runs that have their version are done.
-      pending = pending.filter((a) => !versions.has(a.run.runId));
+      pending = pending.filter((a) => !versioned.has(a.run.runId));
       had = new Map();
     }
-    return versions;
   }
 }
 

@@ -34,3 +34,7 @@ export const VERSION_STAND_IN = '<to be allocated>';
 /** The announcement's subject id; `subjectIdSql` is the same in SQL. */
 const subjectId = (component: string, version: string) => `${component}@${version}`;
 export const subjectIdSql = (component: string, version: string) => `${component} || '@' || ${version}`;
+
+/** SQL: the announcement `payload` (validated with VERSION_STAND_IN) with its version and subject id filled in. */
+export const filledInAnnouncementSql = (payload: string, subjectId: string, version: string) =>
+  `jsonb_set(jsonb_set(${payload}, '{subject,id}', to_jsonb(${subjectId})), '{subject,content,version}', to_jsonb(${version}))`;

@@ -12,7 +12,7 @@ import {
   type VersionResponse,
   type VersionResponseRow,
 } from './version.dto';
-import { VERSION_STAND_IN, subjectIdSql, versionAllocatedEvent } from './version-announcement';
+import { VERSION_STAND_IN, filledInAnnouncementSql, subjectIdSql, versionAllocatedEvent } from './version-announcement';
 import { VersionCounter } from './version-counter.entity';
 import { seriesSql, versionSql, type VersionScheme } from './version-scheme';
 import { Version } from './version.entity';
@@ -88,8 +88,7 @@ export class VersionService {
            INSERT INTO ${outbox.table}
              (message_id, topic, partition_key, type, source, subject, payload, traceparent, tracestate)
            SELECT $5::uuid, $6, $7, $8, $9, subject_id,
-                  jsonb_set(jsonb_set($10::jsonb, '{subject,id}', to_jsonb(subject_id)),
-                            '{subject,content,version}', to_jsonb(version)),
+                  ${filledInAnnouncementSql('$10::jsonb', 'subject_id', 'version')},
                   $11, $12
            FROM allocated
          )

@@ -1,12 +1,13 @@
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import { incomingRows, type IncomingValue } from './incoming-rows';
 import { mergePatch, type MergeRule, type MergeRules, type Patch } from './merge-upsert';
 
-/** The column types our merged tables use: what `json_to_recordset` reads them as. */
+/** The column types our merged tables use: what the incoming rows are read as (see incoming-rows.ts). */
 const RECORD_TYPES = new Set(['text', 'timestamptz', 'bigint', 'integer', 'jsonb']);
 
 /**
  * Folds `patches` (in delivery order) into one patch per id with the rules' TypeScript side, then applies
- * all of them in ONE `INSERT ... SELECT FROM json_to_recordset(...) ON CONFLICT (id) DO UPDATE` with the
+ * all of them in ONE `INSERT ... SELECT FROM <rows in one parameter> ON CONFLICT (id) DO UPDATE` with the
  * rules' SQL side. Folding first is what allows one statement (Postgres cannot update a row twice in one),
  * and it changes nothing because every rule is associative: (stored ⊕ a) ⊕ b = stored ⊕ (a ⊕ b).
  *
@@ -39,20 +40,10 @@ export async function mergeUpsertMany<P extends Patch>(
       throw new Error(`mergeUpsertMany cannot send ${metadata.name}.${property} of type ${type}`);
     return { property, name: `"${column.databaseName}"`, type };
   });
-  const aliases = columns.map((_, i) => `c${i}`);
-  // All rows as ONE JSON text parameter (dates as ISO strings, jsonb values nested): pg escaping each value
-  // into an array literal cost more CPU than the rest of the statement. Built with plain loops: this runs
-  // for every event ingested, where arrays of entries per row cost more than the rest.
-  const records = JSON.stringify(
-    rows.map((row) => {
-      const record: Record<string, unknown> = {};
-      for (let i = 0; i < columns.length; i++) {
-        const value: unknown = row[columns[i]!.property] ?? null;
-        // As the ISO text JSON.stringify would write, but a Date's toJSON takes it off its fast path.
-        record[aliases[i]!] = value instanceof Date ? value.toISOString() : value;
-      }
-      return record;
-    }),
+  const incoming = incomingRows(
+    '$1',
+    columns.map(({ type }, i) => ({ name: `c${i}`, type })),
+    rows.map((row) => columns.map(({ property }) => (row[property] ?? null) as IncomingValue)),
   );
   const updates = columns
     .filter(({ property }) => property !== 'id')
@@ -63,9 +54,9 @@ export async function mergeUpsertMany<P extends Patch>(
     });
   await manager.query(
     `INSERT INTO ${metadata.tablePath} AS stored (${columns.map((c) => c.name).join(', ')})
-     SELECT ${aliases.join(', ')}
-     FROM json_to_recordset($1::json) AS incoming(${columns.map((c, i) => `${aliases[i]} ${c.type}`).join(', ')})
+     SELECT ${incoming.columns.join(', ')}
+     FROM ${incoming.from}
      ON CONFLICT (id) DO UPDATE SET ${[...updates, 'updated_at = now()'].join(', ')}`,
-    [records],
+    [incoming.parameter],
   );
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { CDEventContext, CloudEventAttributes } from '@pipewright/contracts';
 import type { EntityManager } from 'typeorm';
+import { incomingRows, type IncomingColumn, type IncomingValue } from '../database/incoming-rows';
 import { factsOf } from './event-facts';
 import { EventLogEntry } from './event-log-entry.entity';
 
@@ -19,6 +20,18 @@ export const EVENTS_CHANNEL = 'builddata_events';
 
 /** Between the payloads of one append: a control character, which JSON text holds only escaped. */
 const PAYLOAD_SEPARATOR = Buffer.from([0x1e]);
+
+/** The columns an append sends for each event (its payload goes apart). */
+const EVENT_COLUMNS: IncomingColumn[] = [
+  { name: 'id', type: 'text' },
+  { name: 'cdevent_id', type: 'text' },
+  { name: 'type', type: 'text' },
+  { name: 'source', type: 'text' },
+  { name: 'subject', type: 'text' },
+  { name: 'run_id', type: 'text' },
+  { name: 'component', type: 'text' },
+  { name: 'time', type: 'timestamptz' },
+];
 
 /** The append-only log of every CDEvent received. */
 @Injectable()
@@ -49,54 +62,46 @@ export class EventLogService {
       `SELECT turn, first_seq FROM "${schema}".events_take_turn($1)`,
       [events.length],
     );
-    // The rows' columns go as ONE JSON text parameter, and their payloads as ONE text: each event's JSON as
-    // received, separated by U+001E, which JSON text cannot hold unescaped. Node neither stringifies payloads
-    // again nor escapes them into array literals (that cost more than the rest of ingestion together), and
-    // Postgres does not parse them: json_to_recordset would have parsed each twice (once in the whole
-    // document, once as a json column). The payloads go as bytes (pg sends a Buffer in binary format, which
-    // for text is its UTF-8 bytes, checked by Postgres): the bytes received from Kafka, not encoded again.
-    let rows = '[';
+    // The rows' columns go as ONE text parameter (see incoming-rows.ts), and their payloads as ONE more: each
+    // event's JSON as received, separated by U+001E, which JSON text cannot hold unescaped. Node neither
+    // stringifies payloads again nor escapes them, and Postgres does not parse them. The payloads go as bytes
+    // (pg sends a Buffer in binary format, which for text is its UTF-8 bytes, checked by Postgres): the bytes
+    // received from Kafka, not encoded again.
+    const rows: IncomingValue[][] = [];
     const payloads: Buffer[] = [];
     for (const { attributes, event, runId, json } of events) {
       const facts = factsOf(attributes.type, event);
-      const fields = JSON.stringify({
-        id: attributes.id,
-        cdevent_id: event.context.id,
-        type: attributes.type,
-        source: attributes.source,
-        subject: attributes.subject ?? null,
-        run_id: runId === undefined ? facts.runId : runId,
-        component: facts.component,
-        time: event.context.timestamp,
-      });
-      if (rows.length > 1) {
-        rows += ',';
-        payloads.push(PAYLOAD_SEPARATOR);
-      }
-      rows += fields;
+      rows.push([
+        attributes.id,
+        event.context.id,
+        attributes.type,
+        attributes.source,
+        attributes.subject ?? null,
+        runId === undefined ? facts.runId : runId,
+        facts.component,
+        event.context.timestamp,
+      ]);
+      if (payloads.length > 0) payloads.push(PAYLOAD_SEPARATOR);
       payloads.push(json ?? Buffer.from(JSON.stringify(event)));
     }
-    rows += ']';
-    // ROWS FROM zips the two functions' rows side by side: the n-th payload belongs to the n-th row. The
-    // statement also notifies live streams (at commit), once, when it appended anything.
+    // Zipped: the n-th payload belongs to the n-th row.
+    const incoming = incomingRows('$2', EVENT_COLUMNS, rows, [
+      { call: `string_to_table($3::text, E'\\x1e')`, name: 'payload' },
+    ]);
+    // The statement also notifies live streams (at commit), once, when it appended anything.
     const appended = await manager.query<{ id: string | null }[]>(
       `WITH appended AS (
          INSERT INTO ${table} (seq, id, cdevent_id, type, source, subject, run_id, component, time, payload)
          OVERRIDING SYSTEM VALUE
-         SELECT $1::bigint + ordinality - 1, id, cdevent_id, type, source, subject, run_id, component, time, payload
-         FROM ROWS FROM (
-           json_to_recordset($2::json) AS (
-             id text, cdevent_id text, type text, source text, subject text, run_id text, component text,
-             time timestamptz),
-           string_to_table($3::text, E'\\x1e')
-         ) WITH ORDINALITY AS incoming(id, cdevent_id, type, source, subject, run_id, component, time, payload, ordinality)
+         SELECT $1::bigint + incoming.ordinality - 1, ${incoming.columns.join(', ')}, incoming.payload
+         FROM ${incoming.from}
          ON CONFLICT (id) DO NOTHING
          RETURNING id, seq
        )
        SELECT id FROM appended
        UNION ALL
        SELECT pg_notify($4, max(seq)::text)::text FROM appended HAVING count(*) > 0`,
-      [turn!.first_seq, rows, Buffer.concat(payloads), EVENTS_CHANNEL],
+      [turn!.first_seq, incoming.parameter, Buffer.concat(payloads), EVENTS_CHANNEL],
     );
     await manager.query(`SELECT "${schema}".events_await_turn($1)`, [turn!.turn]);
     // The notification's row has no id (pg_notify returns nothing).

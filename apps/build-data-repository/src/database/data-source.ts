@@ -42,6 +42,7 @@ import { DeliveryEventsIngested1763860300000 } from './migrations/1763860300000-
 import { EventKeysCompareBytes1763860400000 } from './migrations/1763860400000-event-keys-compare-bytes.migration';
 import { RunKeysCompareBytes1763860500000 } from './migrations/1763860500000-run-keys-compare-bytes.migration';
 import { EventsNotifyFromTheAppend1763860600000 } from './migrations/1763860600000-events-notify-from-the-append.migration';
+import { RoomForRunUpdates1763860700000 } from './migrations/1763860700000-room-for-run-updates.migration';
 
 export const SCHEMA = 'builddata';
 
@@ -93,6 +94,7 @@ export function dataSourceOptions(url: string): PostgresDataSourceOptions {
       EventKeysCompareBytes1763860400000,
       RunKeysCompareBytes1763860500000,
       EventsNotifyFromTheAppend1763860600000,
+      RoomForRunUpdates1763860700000,
     ],
   });
 }

@@ -1,7 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { CDEventContext, CloudEventAttributes } from '@pipewright/contracts';
 import type { EntityManager } from 'typeorm';
-import { incomingRows, type IncomingColumn, type IncomingValue } from '../database/incoming-rows';
+import {
+  ROW_SEPARATOR,
+  incomingRows,
+  splitRowsSql,
+  type IncomingColumn,
+  type IncomingValue,
+} from '../database/incoming-rows';
 import { factsOf } from './event-facts';
 import { EventLogEntry } from './event-log-entry.entity';
 
@@ -18,8 +24,8 @@ export interface ReceivedEvent {
 /** Each append notifies this channel at commit, with the newest seq it appended: live streams listen. */
 export const EVENTS_CHANNEL = 'builddata_events';
 
-/** Between the payloads of one append: a control character, which JSON text holds only escaped. */
-const PAYLOAD_SEPARATOR = Buffer.from([0x1e]);
+/** Between the payloads of one append (JSON texts). */
+const PAYLOAD_SEPARATOR = Buffer.from(ROW_SEPARATOR);
 
 /** The columns an append sends for each event (its payload goes apart). */
 const EVENT_COLUMNS: IncomingColumn[] = [
@@ -63,10 +69,9 @@ export class EventLogService {
       [events.length],
     );
     // The rows' columns go as ONE text parameter (see incoming-rows.ts), and their payloads as ONE more: each
-    // event's JSON as received, separated by U+001E, which JSON text cannot hold unescaped. Node neither
-    // stringifies payloads again nor escapes them, and Postgres does not parse them. The payloads go as bytes
-    // (pg sends a Buffer in binary format, which for text is its UTF-8 bytes, checked by Postgres): the bytes
-    // received from Kafka, not encoded again.
+    // event's JSON as received, separated as rows are. Node neither stringifies payloads again nor escapes
+    // them, and Postgres does not parse them. The payloads go as bytes (pg sends a Buffer in binary format,
+    // which for text is its UTF-8 bytes, checked by Postgres): the bytes received from Kafka, not encoded again.
     const rows: IncomingValue[][] = [];
     const payloads: Buffer[] = [];
     for (const { attributes, event, runId, json } of events) {
@@ -85,9 +90,7 @@ export class EventLogService {
       payloads.push(json ?? Buffer.from(JSON.stringify(event)));
     }
     // Zipped: the n-th payload belongs to the n-th row.
-    const incoming = incomingRows('$2', EVENT_COLUMNS, rows, [
-      { call: `string_to_table($3::text, E'\\x1e')`, name: 'payload' },
-    ]);
+    const incoming = incomingRows('$2', EVENT_COLUMNS, rows, [{ call: splitRowsSql('$3'), name: 'payload' }]);
     // The statement also notifies live streams (at commit), once, when it appended anything.
     const appended = await manager.query<{ id: string | null }[]>(
       `WITH appended AS (

@@ -7,14 +7,9 @@ import {
   TASK_RUN_STARTED,
 } from '@pipewright/contracts';
 import type { EntityManager } from 'typeorm';
-import { ComponentService, type RegisteredComponent } from '../components/component.service';
+import { ComponentService } from '../components/component.service';
 import { mergeUpsertMany } from '../database/merge-upsert-many';
-import {
-  RunVersionAllocator,
-  type ComponentRuns,
-  type LockedRuns,
-  type RunToVersion,
-} from '../versions/run-version-allocator.service';
+import { RunVersionAllocator, type ComponentRun, type LockedRuns } from '../versions/run-version-allocator.service';
 import { asRunEvent, type RunEvent, type ValidatedMessage } from './run-event';
 import {
   finishedRun,
@@ -31,9 +26,8 @@ import { Run } from './run.entity';
 import { TaskRun } from './task-run.entity';
 
 /** A queued run that wants its version, from the message `messageId`. */
-export interface VersionRequest extends RunToVersion {
+export interface VersionRequest extends ComponentRun {
   messageId: string;
-  component: RegisteredComponent;
 }
 
 /** The version requests of a batch, their runs locked for allocation. */
@@ -137,14 +131,7 @@ export class RunRecorder {
    * already take turns until they commit, so batches never wait for each other's counters.
    */
   async recordVersions(manager: EntityManager, { requests, locked }: VersionRequests): Promise<void> {
-    // By component, in delivery order within one: its runs get consecutive versions in that order.
-    const byComponent = new Map<string, ComponentRuns & { runs: RunToVersion[] }>();
-    for (const { component, runId, revision } of requests) {
-      const entry = byComponent.get(component.name) ?? { component, runs: [] };
-      entry.runs.push({ runId, revision });
-      byComponent.set(component.name, entry);
-    }
-    if (byComponent.size === 0) return;
-    await this.allocator.allocateForRuns(manager, [...byComponent.values()], locked);
+    // In delivery order: a component's runs get consecutive versions in that order.
+    await this.allocator.allocateForRuns(manager, requests, locked);
   }
 }

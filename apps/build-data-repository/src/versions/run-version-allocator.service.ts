@@ -14,10 +14,9 @@ export interface RunToVersion {
   revision: string | null;
 }
 
-/** Runs of one component that want a version. */
-export interface ComponentRuns {
+/** A run that wants a version of its component. */
+export interface ComponentRun extends RunToVersion {
   component: RegisteredComponent;
-  runs: readonly RunToVersion[];
 }
 
 /** Runs locked for allocation (`lockRuns`), with the versions some of them already have. */
@@ -71,16 +70,16 @@ export class RunVersionAllocator {
 
   /**
    * Gives each run of `requests` (locked by `lockRuns` in this transaction) its version: the one it has, or
-   * the next of its component's counter. Records it on the run row and announces it (`VersionAllocated`,
-   * one per request: a run queued twice is answered twice, with its one version).
+   * the next of its component's counter, new runs of a component numbered in the order given. Records it on
+   * the run row and announces it (`VersionAllocated`, one per request, in order: a run queued twice is
+   * answered twice, with its one version).
    */
-  async allocateForRuns(manager: EntityManager, requests: readonly ComponentRuns[], locked: LockedRuns): Promise<void> {
+  async allocateForRuns(manager: EntityManager, requests: readonly ComponentRun[], locked: LockedRuns): Promise<void> {
+    if (requests.length === 0) return;
     const versioned = new Set<string>();
-    // Announcements validated now, with a stand-in for versions not yet allocated: the statement fills them in.
     const byComponent = new Map(requests.map((r) => [r.component.name, r.component]));
-    const announcements = requests.flatMap(({ component, runs }) =>
-      runs.map((run) => ({ component: component.name, run })),
-    );
+    // Announcements validated now, with a stand-in for versions not yet allocated: the statement fills them in.
+    const announcements = requests.map((run) => ({ component: run.component.name, run }));
     const prepared = this.outbox.prepare(
       manager,
       VersionAllocated,
@@ -106,7 +105,12 @@ export class RunVersionAllocator {
       }
       const components = [...missing.keys()].sort();
       const runs = components.flatMap((name) =>
-        [...missing.get(name)!.values()].map((run, i) => ({ component: name, ...run, ordinal: i + 1 })),
+        [...missing.get(name)!.values()].map(({ runId, revision }, i) => ({
+          component: name,
+          runId,
+          revision,
+          ordinal: i + 1,
+        })),
       );
       const componentOf = new Map(pending.map((a) => [a.run.runId, a.component]));
       const existing = [...componentOf.keys()].filter((id) => had.has(id));

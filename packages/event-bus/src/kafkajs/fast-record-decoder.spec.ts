@@ -32,7 +32,7 @@ function record(fields: {
   offsetDelta: number;
   key: string | null;
   value: string | null;
-  headers: [string, string | null][];
+  headers: [string, string | Buffer | null][];
 }): Buffer {
   return new Encoder()
     .writeInt8(0)
@@ -42,7 +42,7 @@ function record(fields: {
     .writeVarIntBytes(fields.value === null ? null : Buffer.from(fields.value))
     .writeVarIntArray(
       fields.headers.map(([key, value]) =>
-        new Encoder().writeVarIntString(key).writeVarIntBytes(value === null ? null : Buffer.from(value)),
+        new Encoder().writeVarIntString(key).writeVarIntBytes(value === null ? null : Buffer.from(value as string)),
       ),
     ).buffer;
 }
@@ -106,11 +106,38 @@ describe(decodeRecord.name, () => {
     ],
   ];
 
-  it.each(cases)('decodes %s as kafkajs does', (_, fields, context) => {
+  it.each(cases)('decodes %s as kafkajs does (ASCII header values as strings)', (_, fields, context) => {
     const bytes = record(fields);
     const ours = decodeRecord(new Decoder(bytes) as never, context);
-    expect(ours).toEqual(kafkajsDecoder(new Decoder(bytes) as never, context));
+    expect({ ...ours, headers: headersAsBytes(ours.headers) }).toEqual(
+      kafkajsDecoder(new Decoder(bytes) as never, context),
+    );
     expect(Object.getPrototypeOf(ours.headers)).toBe(Object.prototype);
+  });
+
+  it('gives ASCII header values as strings and others as their bytes, unchanged', () => {
+    const invalidUtf8 = Buffer.from([0x61, 0xff, 0xfe]);
+    const bytes = record({
+      timestampDelta: 0,
+      offsetDelta: 0,
+      key: 'k',
+      value: 'v',
+      headers: [
+        ['ce_id', '01a2524f-e57b-7a29-b195-9d3150bf0829'],
+        ['control', '\u0000\u007f'],
+        ['accented', 'café'],
+        ['raw', invalidUtf8],
+        ['empty', ''],
+      ],
+    });
+    const { headers } = decodeRecord(new Decoder(bytes) as never, batch);
+    expect(headers).toEqual({
+      ce_id: '01a2524f-e57b-7a29-b195-9d3150bf0829',
+      control: '\u0000\u007f',
+      accented: Buffer.from('café'),
+      raw: invalidUtf8,
+      empty: '',
+    });
   });
 
   // Where it differs: kafkajs reads `obj[key]` of a plain object, so a header named like a member of
@@ -130,8 +157,8 @@ describe(decodeRecord.name, () => {
     const { headers } = decodeRecord(new Decoder(bytes) as never, batch);
     expect(Object.getPrototypeOf(headers)).toBe(Object.prototype);
     expect(Object.entries(headers)).toEqual([
-      ['__proto__', Buffer.from('a')],
-      ['toString', [Buffer.from('b'), Buffer.from('c')]],
+      ['__proto__', 'a'],
+      ['toString', ['b', 'c']],
     ]);
   });
 
@@ -143,6 +170,14 @@ describe(decodeRecord.name, () => {
     expect(ours.offset).toBe(Long.fromValue('9223372036854775005').toString());
   });
 });
+
+/** Headers as kafkajs gives them: every value a Buffer. */
+function headersAsBytes(headers: ReturnType<typeof decodeRecord>['headers']) {
+  const bytes = (value: string | Buffer | null) => (typeof value === 'string' ? Buffer.from(value, 'latin1') : value);
+  return Object.fromEntries(
+    Object.entries(headers).map(([key, value]) => [key, Array.isArray(value) ? value.map(bytes) : bytes(value)]),
+  );
+}
 
 describe(installFastRecordDecoder.name, () => {
   it('is the record decoder kafkajs loads once installed', () => {

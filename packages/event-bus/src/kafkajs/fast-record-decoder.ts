@@ -6,9 +6,15 @@ import { createRequire } from 'node:module';
  * about nine. With the two Long computations per record (offset and timestamp parsed back from strings),
  * that was ~10 % of the build-data repository's ingestion CPU. This decoder returns what kafkajs' own
  * returns (fast-record-decoder.spec.ts decodes the same bytes with both), building the headers in place
- * and adding offset and timestamp deltas as numbers while they are safe integers. One difference, on
- * purpose: a header named like a member of Object.prototype (`__proto__`, `toString`) is just a header;
- * kafkajs starts its value out as an array holding the inherited member.
+ * and adding offset and timestamp deltas as numbers while they are safe integers. Two differences, on
+ * purpose:
+ * - A header value whose bytes are ASCII comes as a string, not a Buffer (kafkajs' IHeaders allows
+ *   both, and every reader of ours turns it into a string anyway). The ingesting service keeps a batch's
+ *   messages until its transaction commits, so their headers outlive two scavenges and are promoted:
+ *   nine Buffer views per message, and then nine strings made from them, were a good part of what its
+ *   garbage collector marked. Other values (any byte >= 0x80) stay bytes, exactly as sent.
+ * - A header named like a member of Object.prototype (`__proto__`, `toString`) is just a header;
+ *   kafkajs starts its value out as an array holding the inherited member.
  *
  * kafkajs' record-batch decoder captures the record decoder when it is first required, so the replacement
  * goes into the module cache before that: install it before any consumer fetches (event-bus.ts does,
@@ -44,7 +50,8 @@ export interface RecordBatchContext {
   maxTimestamp?: string;
 }
 
-type Headers = Record<string, Buffer | null | (Buffer | null)[]>;
+type HeaderValue = string | Buffer | null;
+type Headers = Record<string, HeaderValue | HeaderValue[]>;
 
 const RECORD_DECODER = 'kafkajs/src/protocol/recordBatch/record/v0/decoder.js';
 const RECORD_BATCH_DECODER = 'kafkajs/src/protocol/recordBatch/v0/decoder.js';
@@ -79,13 +86,24 @@ function readVarLong(decoder: KafkaDecoder): number | Long {
   return decoder.readVarLong();
 }
 
+/** A string when every byte is ASCII (the same text in any encoding); else the bytes, as kafkajs reads them. */
+function readHeaderValue(decoder: KafkaDecoder): HeaderValue {
+  const length = decoder.readVarInt();
+  if (length === -1) return null;
+  const { buffer, offset } = decoder;
+  const end = offset + length;
+  decoder.offset = end;
+  for (let i = offset; i < end; i++) if (buffer[i]! >= 0x80) return buffer.subarray(offset, end);
+  return buffer.toString('latin1', offset, end);
+}
+
 /** As kafkajs: a key seen again turns its value into an array of all its values, in order. */
 function readHeaders(decoder: KafkaDecoder): Headers {
   const headers: Headers = {};
   const count = decoder.readVarInt();
   for (let i = 0; i < count; i++) {
     const key = String(decoder.readVarIntString());
-    const value = decoder.readVarIntBytes();
+    const value = readHeaderValue(decoder);
     const known = Object.hasOwn(headers, key) ? headers[key] : undefined;
     const merged = known === undefined ? value : Array.isArray(known) ? [...known, value] : [known, value];
     // Assigned (defining every property would turn the object into a slow dictionary), but a "__proto__"

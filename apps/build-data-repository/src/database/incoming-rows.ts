@@ -19,16 +19,18 @@ export interface AlongsideRows {
  * the i-th column's value in it. Each `alongside` call's rows are zipped with them, as `incoming.<name>`.
  */
 export interface IncomingRows {
-  parameter: string;
+  /** The rows' UTF-8 bytes (sent in binary format, which for text is those bytes), or JSON text. */
+  parameter: Buffer | string;
   from: string;
   columns: string[];
 }
 
 /** Between rows; JSON text holds it only escaped, so JSON texts can go separated by it too (`splitRowsSql`). */
 export const ROW_SEPARATOR = '\x1e';
-const FIELD_SEPARATOR = '\x1f';
+const ROW_BYTE = 0x1e;
+const FIELD_BYTE = 0x1f;
 /** A field of just this is NULL (string_to_array's null string); an empty field is the empty string. */
-const NULL_FIELD = '\x1d';
+const NULL_BYTE = 0x1d;
 /** What a value cannot hold to be sent as a field. */
 // eslint-disable-next-line no-control-regex -- the separators are control characters on purpose
 const SEPARATORS = /[\x1d-\x1f]/;
@@ -52,10 +54,10 @@ export function incomingRows(
 ): IncomingRows {
   const calls = alongside.map(({ call }) => `, ${call}`).join('');
   const names = alongside.map(({ name }) => `, ${name}`).join('');
-  const text = asSeparatedText(rows);
-  if (text !== undefined) {
+  const bytes = asSeparatedBytes(rows);
+  if (bytes !== undefined) {
     return {
-      parameter: text,
+      parameter: bytes,
       // Split once per row in a subquery that OFFSET 0 keeps apart: flattened into the statement, each
       // column's field[i] would split its line again (and a lateral string_to_array in FROM costs a
       // function scan per row): 15.6 and 12.9 ms for the rows above.
@@ -83,33 +85,84 @@ export function splitRowsSql(parameter: string): string {
   return `string_to_table(${parameter}::text, E'\\x1e')`;
 }
 
-/** Undefined when a value holds a separator. Built with plain loops: it runs for every event ingested. */
-function asSeparatedText(rows: readonly (readonly IncomingValue[])[]): string | undefined {
-  let text = '';
+/**
+ * Undefined when a value holds a separator. Written into bytes with plain loops: it runs for every event
+ * ingested. A string built by concatenation is a rope, which the driver flattened to count its UTF-8
+ * bytes: 1.0 µs per event row, three times what building it took (a joined array costs the same).
+ */
+function asSeparatedBytes(rows: readonly (readonly IncomingValue[])[]): Buffer | undefined {
+  const out = new ByteWriter(rows.length * 256);
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r]!;
     // Postgres splits an empty line into no fields at all: a row of one empty string goes as JSON.
     if (row.length === 1 && row[0] === '') return undefined;
-    if (r > 0) text += ROW_SEPARATOR;
+    if (r > 0) out.byte(ROW_BYTE);
     for (let i = 0; i < row.length; i++) {
-      if (i > 0) text += FIELD_SEPARATOR;
+      if (i > 0) out.byte(FIELD_BYTE);
       const value = row[i];
       if (value === null || value === undefined) {
-        text += NULL_FIELD;
+        out.byte(NULL_BYTE);
       } else if (typeof value === 'string') {
-        if (SEPARATORS.test(value)) return undefined;
-        text += value;
+        if (!out.text(value)) return undefined;
       } else if (value instanceof Date) {
-        text += value.toISOString();
+        out.text(value.toISOString());
       } else if (typeof value === 'object') {
         // JSON text holds control characters only escaped.
-        text += JSON.stringify(value);
+        out.text(JSON.stringify(value));
       } else {
-        text += String(value);
+        out.text(String(value));
       }
     }
   }
-  return text;
+  return out.bytes();
+}
+
+/** A growing buffer of UTF-8 that refuses text holding a separator. */
+class ByteWriter {
+  private buffer: Buffer;
+  private length = 0;
+
+  constructor(capacity: number) {
+    this.buffer = Buffer.allocUnsafe(capacity);
+  }
+
+  byte(value: number): void {
+    this.room(1);
+    this.buffer[this.length++] = value;
+  }
+
+  /** False (and nothing written) when `text` holds a separator. */
+  text(text: string): boolean {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit (a surrogate pair's 4 bytes are 2 per unit).
+    this.room(text.length * 3);
+    const { buffer } = this;
+    let at = this.length;
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      if (code >= 0x80) {
+        // Past ASCII, the rest goes through Buffer's UTF-8 encoder (ids and names seldom get here).
+        const rest = text.slice(i);
+        if (SEPARATORS.test(rest)) return false;
+        this.length = at + buffer.write(rest, at, 'utf8');
+        return true;
+      }
+      if (code >= NULL_BYTE && code <= FIELD_BYTE) return false;
+      buffer[at++] = code;
+    }
+    this.length = at;
+    return true;
+  }
+
+  bytes(): Buffer {
+    return this.buffer.subarray(0, this.length);
+  }
+
+  private room(bytes: number): void {
+    if (this.length + bytes <= this.buffer.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.length + bytes));
+    this.buffer.copy(bigger, 0, 0, this.length);
+    this.buffer = bigger;
+  }
 }
 
 function jsonValue(value: IncomingValue | undefined): unknown {

@@ -3,7 +3,6 @@ import { benchServices, startBenchApp, type BenchServices } from './support/benc
 import { log, round, since } from './support/stats';
 
 const CLIENTS = 50;
-const PER_CLIENT = 200;
 
 /**
  * `versions`: 50 concurrent HTTP clients allocating 200 versions each for the same component through
@@ -12,11 +11,13 @@ const PER_CLIENT = 200;
  * from 50 connections: the ceiling a single hot counter row allows.
  */
 export async function versionsBench(): Promise<string> {
+  // Fewer only for the smoke test that keeps the bench running (benches.int-spec.ts).
+  const allocationsPerClient = Number(process.env.BENCH_VERSIONS_PER_CLIENT ?? 200);
   const services = await benchServices();
   try {
     const app = await startBenchApp(services);
     try {
-      const baseline = await counterBaseline(services);
+      const baseline = await counterBaseline(services, allocationsPerClient);
       log(`versions: baseline ${Math.round(baseline)} increments/s`);
       const component = 'bench-component';
       const put = await fetch(`${app.baseUrl}/components/${component}`, {
@@ -30,7 +31,7 @@ export async function versionsBench(): Promise<string> {
       const perClient = await Promise.all(
         Array.from({ length: CLIENTS }, async () => {
           const versions: number[] = [];
-          for (let i = 0; i < PER_CLIENT; i++) {
+          for (let i = 0; i < allocationsPerClient; i++) {
             const response = await fetch(`${app.baseUrl}/components/${component}/versions`, {
               method: 'POST',
               headers: { 'content-type': 'application/json' },
@@ -45,7 +46,7 @@ export async function versionsBench(): Promise<string> {
       const seconds = since(start) / 1_000;
       const all = perClient.flat().sort((a, b) => a - b);
       const duplicates = all.length - new Set(all).size;
-      const expected = CLIENTS * PER_CLIENT;
+      const expected = CLIENTS * allocationsPerClient;
       const gaps = expected - new Set(all.filter((v) => v >= 1 && v <= expected)).size;
       const stored = await app.dataSource.query<{ n: string; max: string; announced: string }[]>(
         `SELECT count(DISTINCT version) AS n, max(number) AS max,
@@ -67,7 +68,7 @@ export async function versionsBench(): Promise<string> {
   }
 }
 
-async function counterBaseline(services: BenchServices): Promise<number> {
+async function counterBaseline(services: BenchServices, perClient: number): Promise<number> {
   const setup = new Client({ connectionString: services.database.url });
   await setup.connect();
   await setup.query('CREATE TABLE baseline_counter (id int PRIMARY KEY, last bigint NOT NULL)');
@@ -78,7 +79,7 @@ async function counterBaseline(services: BenchServices): Promise<number> {
       const client = new Client({ connectionString: services.database.url });
       await client.connect();
       try {
-        for (let i = 0; i < PER_CLIENT; i++) {
+        for (let i = 0; i < perClient; i++) {
           await client.query('UPDATE baseline_counter SET last = last + 1 WHERE id = 1 RETURNING last');
         }
       } finally {
@@ -86,7 +87,7 @@ async function counterBaseline(services: BenchServices): Promise<number> {
       }
     }),
   );
-  const rate = (CLIENTS * PER_CLIENT) / (since(start) / 1_000);
+  const rate = (CLIENTS * perClient) / (since(start) / 1_000);
   await setup.query('DROP TABLE baseline_counter');
   await setup.end();
   return rate;

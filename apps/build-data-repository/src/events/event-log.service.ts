@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { CDEventContext, CloudEventAttributes } from '@pipewright/contracts';
 import type { EntityManager } from 'typeorm';
 import {
-  ROW_SEPARATOR,
   incomingRows,
+  joinRows,
   splitRowsSql,
   type IncomingColumn,
   type IncomingValue,
@@ -23,9 +23,6 @@ export interface ReceivedEvent {
 
 /** Each append notifies this channel at commit, with the newest seq it appended: live streams listen. */
 export const EVENTS_CHANNEL = 'builddata_events';
-
-/** Between the payloads of one append (JSON texts). */
-const PAYLOAD_SEPARATOR = Buffer.from(ROW_SEPARATOR);
 
 /** The columns an append sends for each event (its payload goes apart). */
 const EVENT_COLUMNS: IncomingColumn[] = [
@@ -69,7 +66,7 @@ export class EventLogService {
       [events.length],
     );
     // The rows' columns go as ONE text parameter (see incoming-rows.ts), and their payloads as ONE more: each
-    // event's JSON as received, separated as rows are. Node neither stringifies payloads again nor escapes
+    // event's JSON as received, joined by joinRows. Node neither stringifies payloads again nor escapes
     // them, and Postgres does not parse them. The payloads go as bytes (pg sends a Buffer in binary format,
     // which for text is its UTF-8 bytes, checked by Postgres): the bytes received from Kafka, not encoded again.
     const rows: IncomingValue[][] = [];
@@ -86,7 +83,6 @@ export class EventLogService {
         facts.component,
         event.context.timestamp,
       ]);
-      if (payloads.length > 0) payloads.push(PAYLOAD_SEPARATOR);
       payloads.push(json ?? Buffer.from(JSON.stringify(event)));
     }
     // Zipped: the n-th payload belongs to the n-th row.
@@ -104,7 +100,7 @@ export class EventLogService {
        SELECT id FROM appended
        UNION ALL
        SELECT pg_notify($4, max(seq)::text)::text FROM appended HAVING count(*) > 0`,
-      [turn!.first_seq, incoming.parameter, Buffer.concat(payloads), EVENTS_CHANNEL],
+      [turn!.first_seq, incoming.parameter, joinRows(payloads), EVENTS_CHANNEL],
     );
     await manager.query(`SELECT "${schema}".events_await_turn($1)`, [turn!.turn]);
     // The notification's row has no id (pg_notify returns nothing).

@@ -137,6 +137,25 @@ describe('event log', () => {
     expect(window.items.map((e) => e.subject)).toEqual([runs[1]!.runId]);
   });
 
+  it('tells apart components whose hashes collide (the filter indexes are keyed by hash)', async () => {
+    // hashtext('collides-26772') = hashtext('collides-79041'), found by searching; checked here first.
+    const [pair] = await sut.dataSource.query<[{ same: boolean }]>(
+      `SELECT hashtext('collides-26772') = hashtext('collides-79041') AS same`,
+    );
+    expect(pair.same).toBe(true);
+    const runs = [aRun({ component: 'collides-26772' }), aRun({ component: 'collides-79041' })];
+    for (const run of runs) await sut.engine.publishDirect(PipelineRunQueued, queued(run));
+    for (const run of runs)
+      await waitFor(async () => (await list({ subject: run.runId })).items.length === 1, {
+        description: `the run of ${run.component} in the log`,
+      });
+
+    for (const [i, run] of runs.entries()) {
+      const page = await list({ component: run.component, type: PIPELINE_RUN_QUEUED });
+      expect(page.items.map((e) => [e.component, e.subject])).toEqual([[run.component, runs[i]!.runId]]);
+    }
+  });
+
   it('answers 400 naming the parameter for bad filters', async () => {
     for (const [query, path] of [
       [{ from: 'now' }, 'from'],

@@ -43,6 +43,7 @@ import { EventKeysCompareBytes1763860400000 } from './migrations/1763860400000-e
 import { RunKeysCompareBytes1763860500000 } from './migrations/1763860500000-run-keys-compare-bytes.migration';
 import { EventsNotifyFromTheAppend1763860600000 } from './migrations/1763860600000-events-notify-from-the-append.migration';
 import { RoomForRunUpdates1763860700000 } from './migrations/1763860700000-room-for-run-updates.migration';
+import { EventFiltersByHash1763860800000 } from './migrations/1763860800000-event-filters-by-hash.migration';
 
 export const SCHEMA = 'builddata';
 
@@ -95,6 +96,7 @@ export function dataSourceOptions(url: string): PostgresDataSourceOptions {
       RunKeysCompareBytes1763860500000,
       EventsNotifyFromTheAppend1763860600000,
       RoomForRunUpdates1763860700000,
+      EventFiltersByHash1763860800000,
     ],
   });
 }

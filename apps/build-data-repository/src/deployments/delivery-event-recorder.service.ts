@@ -88,13 +88,20 @@ export class DeliveryEventRecorder implements OnApplicationBootstrap {
         `SELECT up_to_seq, received_since FROM "${schema}".delivery_events_handover FOR UPDATE`,
       );
       if (!note) return;
+      const types = [...this.routes.keys()];
+      // Types are indexed by their hash (the event-filters-by-hash migration): given as values, the planner
+      // reads that index.
+      const [{ hashes }] = await manager.query<[{ hashes: number[] }]>(
+        `SELECT array_agg(hashtext(type)) AS hashes FROM unnest($1::text[]) type`,
+        [types],
+      );
       const missed = await manager.query<{ type: string; payload: string }[]>(
         `SELECT type, payload FROM ${events.tablePath} event
-         WHERE type = ANY($1::text[]) AND seq <= $2 AND received_at >= $4
+         WHERE hashtext(type) = ANY($5::integer[]) AND type = ANY($1::text[]) AND seq <= $2 AND received_at >= $4
            AND NOT EXISTS (SELECT 1 FROM "${schema}".processed_messages processed
                            WHERE processed.consumer = $3 AND processed.message_id = event.id)
          ORDER BY seq`,
-        [[...this.routes.keys()], note.up_to_seq, RETIRED_CONSUMER, note.received_since],
+        [types, note.up_to_seq, RETIRED_CONSUMER, note.received_since, hashes],
       );
       for (const { type, payload } of missed) {
         const route = this.routes.get(type)!;
